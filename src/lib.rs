@@ -1,0 +1,11 @@
+//! burnbench: a virtual optical drive emulator and conformance test bench for disc-burning
+//! software. See `README.md` and `docs/` for the tour; DESIGN notes live in the layer modules.
+
+pub mod adapter;
+pub mod burn;
+pub mod cli;
+pub mod drive;
+pub mod fsi;
+pub mod media;
+pub mod mmc;
+pub mod scenario;

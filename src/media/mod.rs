@@ -1,0 +1,8 @@
+//! What a disc is: profiles and their facts, the session/track model with every rule, the sparse
+//! sector store and media-image files. Parses no CDBs (DESIGN.md).
+
+pub mod disc;
+pub mod profile;
+
+pub use disc::*;
+pub use profile::{BlankType, CdLength, CloseAction, Family, FormatDescriptor, MediaClass, Profile, ProfileFacts};
