@@ -1,6 +1,65 @@
-//! The `burnbench` command line (clap derive). Parses and prints; the work is library API.
+//! The `burnbench` command line (clap derive). Parses arguments and prints; everything it calls
+//! is library API that the tests use too (ripgrep's shape: a thin `main.rs`).
 
-/// Run the CLI; returns the process exit status.
+mod media;
+mod table;
+
+use clap::{Parser, Subcommand};
+use std::fmt::Display;
+
+/// burnbench: a virtual optical drive and conformance test bench for disc-burning software.
+#[derive(Debug, Parser)]
+#[command(name = "burnbench", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, inspect and fill emulated media (media images).
+    #[command(subcommand)]
+    Media(media::MediaCommand),
+}
+
+/// Run the CLI with the process arguments; returns the exit status (0 ok, 1 failure, 2 usage).
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("burnbench: {message}");
+            1
+        }
+    }
+}
+
+/// Run a parsed command; the error is the one line to print.
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Media(command) => media::run(command),
+    }
+}
+
+/// Turn any error into the one-line message the CLI prints.
+fn line(e: impl Display) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -38,6 +38,18 @@ pub enum DiscStatus {
     RandomAccess = 3,
 }
 
+impl DiscStatus {
+    /// How `media info` and reports name it (MMC's name in parentheses where ours differs).
+    pub fn label(self) -> &'static str {
+        match self {
+            DiscStatus::Blank => "blank",
+            DiscStatus::Appendable => "appendable",
+            DiscStatus::Finalized => "finalized (complete)",
+            DiscStatus::RandomAccess => "random access (others)",
+        }
+    }
+}
+
 /// The recording state of a track that exists on the disc (the invisible track is derived, see
 /// [`TrackView`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,6 +3,11 @@
 
 pub mod disc;
 pub mod profile;
+pub mod record;
 
 pub use disc::*;
 pub use profile::{BlankType, CdLength, CloseAction, Family, FormatDescriptor, MediaClass, Profile, ProfileFacts};
+pub mod image;
+pub mod medium;
+pub mod store;
+pub mod summary;

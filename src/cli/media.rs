@@ -1,0 +1,369 @@
+//! `burnbench media …`: create, inspect, import and fill media images.
+
+use super::line;
+use super::table::Table;
+use crate::media::medium::{self, Medium};
+use crate::media::record::{self, CloseAfter};
+use crate::media::summary::MediaSummary;
+use crate::media::{BackgroundFormat, CdLength, Disc, Family, FormatRequest, FormatState, Profile};
+use clap::{Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fs::File;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+const PROFILE_HELP: &str = "cd-r, cd-rw, dvd-r, dvd-rw, dvd+r, dvd+r-dl, dvd+rw, dvd-ram, bd-r, bd-re, \
+                            cd-rom, dvd-rom, bd-rom (also dvd-r-dl, dvd-rw-ro, bd-r-rrm)";
+
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Create a new medium as it comes out of the box, or formatted
+    Create {
+        /// Media image to create (a directory, by convention NAME.bbm)
+        path: PathBuf,
+        /// Profile of the medium
+        #[arg(long, value_parser = parse_profile, help = format!("Profile: {PROFILE_HELP}"))]
+        profile: Profile,
+        /// Initial state: blank (sequential media, unformatted DVD+RW / BD-RE) or formatted
+        #[arg(long, value_enum, default_value_t = State::Blank)]
+        state: State,
+        /// Nominal length of a CD-R / CD-RW in minutes
+        #[arg(long, value_enum, default_value_t = Minutes::M80)]
+        cd_length: Minutes,
+        /// Replace an existing media image at PATH
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show profile, disc status, sessions and tracks of media images or .iso files
+    Info {
+        /// Media images (directories) or plain .iso files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON (an object for one path, an array for several)
+        #[arg(long)]
+        json: bool,
+        /// Profile to present a plain .iso as (default: CD-ROM, DVD-ROM or BD-ROM by size)
+        #[arg(long, value_parser = parse_profile)]
+        profile: Option<Profile>,
+    },
+    /// Turn a plain .iso file into a media image holding it as one closed session
+    ImportIso {
+        /// The .iso file
+        iso: PathBuf,
+        /// Media image to create
+        path: PathBuf,
+        /// Profile of the new medium (default: CD-ROM, DVD-ROM or BD-ROM by size)
+        #[arg(long, value_parser = parse_profile)]
+        profile: Option<Profile>,
+        /// Leave a recordable disc appendable instead of finalized
+        #[arg(long)]
+        appendable: bool,
+        /// Replace an existing media image at PATH
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the data area of a medium to a flat image file (unwritten blocks as zeros), for
+    /// ISO readers such as isoinfo, xorriso or 7z
+    Export {
+        /// Media image (or .iso) to read
+        path: PathBuf,
+        /// File to write
+        out: PathBuf,
+    },
+    /// Record a file onto a medium as one track (at the next writable address, or --lba on
+    /// overwritable media), then close it as asked
+    Write {
+        /// Media image to write to
+        path: PathBuf,
+        /// Data to record (the last block is zero-filled)
+        file: PathBuf,
+        /// Start LBA (overwritable media; sequential media take only the next writable address)
+        #[arg(long)]
+        lba: Option<u32>,
+        /// What to close afterwards on sequential media
+        #[arg(long, value_enum, default_value_t = Close::Session)]
+        close: Close,
+        /// Hide the progress bar
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum State {
+    Blank,
+    Formatted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Minutes {
+    #[value(name = "74")]
+    M74,
+    #[value(name = "80")]
+    M80,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Close {
+    /// Leave the track open
+    Nothing,
+    /// Close the track
+    Track,
+    /// Close track and session; the disc stays appendable
+    Session,
+    /// Close track and session and finalize the disc
+    Finalize,
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    s.parse().map_err(line)
+}
+
+pub fn run(command: MediaCommand) -> Result<(), String> {
+    match command {
+        MediaCommand::Create {
+            path,
+            profile,
+            state,
+            cd_length,
+            force,
+        } => create(&path, profile, state, cd_length, force),
+        MediaCommand::Info { paths, json, profile } => info(&paths, json, profile),
+        MediaCommand::ImportIso {
+            iso,
+            path,
+            profile,
+            appendable,
+            force,
+        } => {
+            refuse_existing(&path, force)?;
+            let disc = medium::import_iso(&iso, &path, profile, appendable).map_err(line)?;
+            println!(
+                "{}: {} with {} blocks",
+                path.display(),
+                disc.profile.name(),
+                disc.readable_blocks()
+            );
+            Ok(())
+        }
+        MediaCommand::Write {
+            path,
+            file,
+            lba,
+            close,
+            quiet,
+        } => write(&path, &file, lba, close, quiet),
+        MediaCommand::Export { path, out } => {
+            let mut medium = Medium::open(&path, None).map_err(line)?;
+            let blocks = medium.export(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            println!("{}: {blocks} blocks", out.display());
+            Ok(())
+        }
+    }
+}
+
+fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(format!(
+            "{} already exists (pass --force to replace a media image)",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+fn create(path: &Path, profile: Profile, state: State, minutes: Minutes, force: bool) -> Result<(), String> {
+    refuse_existing(path, force)?;
+    let facts = profile.facts();
+    if facts.family == Family::ReadOnly {
+        return Err(format!(
+            "{profile} is read-only: make one from an ISO with `burnbench media import-iso`"
+        ));
+    }
+    let length = match minutes {
+        Minutes::M74 => CdLength::Min74,
+        Minutes::M80 => CdLength::Min80,
+    };
+    let mut disc = Disc::new_cd(profile, length);
+    if state == State::Formatted && disc.formatted_blocks().is_none() {
+        let Some(first) = facts.format_descriptors.first() else {
+            return Err(format!("{profile} cannot be formatted"));
+        };
+        let request = FormatRequest {
+            format_type: first.format_type,
+            subtype: 0,
+            blocks: first.blocks,
+            parameter: first.parameter,
+        };
+        disc.format(request)
+            .map_err(|sense| format!("formatting {profile} failed with {sense}"))?;
+        // A DVD+RW "formatted" for the user has finished its background format.
+        if let FormatState::Formatted {
+            background: bg @ BackgroundFormat::InProgress { .. },
+            ..
+        } = &mut disc.format
+        {
+            *bg = BackgroundFormat::Completed;
+        }
+    }
+    Medium::in_memory(disc).save_as(path).map_err(line)?;
+    println!("{}: new {} ({:?})", path.display(), profile.name(), state);
+    Ok(())
+}
+
+fn info(paths: &[PathBuf], json: bool, profile: Option<Profile>) -> Result<(), String> {
+    let mut summaries = Vec::new();
+    for path in paths {
+        let medium = Medium::open(path, profile).map_err(line)?;
+        summaries.push(MediaSummary::of(&path.display().to_string(), &medium));
+    }
+    if json {
+        let text = if summaries.len() == 1 {
+            serde_json::to_string_pretty(&summaries[0])
+        } else {
+            serde_json::to_string_pretty(&summaries)
+        };
+        println!("{}", text.map_err(line)?);
+        return Ok(());
+    }
+    for (i, summary) in summaries.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print!("{}", render_summary(summary));
+    }
+    Ok(())
+}
+
+fn mib(blocks: u64) -> String {
+    format!("{:.1} MiB", blocks as f64 * 2048.0 / (1024.0 * 1024.0))
+}
+
+fn render_summary(s: &MediaSummary) -> String {
+    let view = &s.disc;
+    let format = match s.format {
+        FormatState::Unformatted => "unformatted".to_string(),
+        FormatState::Formatted {
+            blocks,
+            format_type,
+            subtype,
+            background,
+            intermediate,
+        } => {
+            let mut text = format!("formatted {blocks} blocks (type {format_type:02X}h/{subtype})");
+            match background {
+                BackgroundFormat::NotApplicable => {}
+                BackgroundFormat::Suspended { progress } => {
+                    text += &format!(", background format suspended at {}%", percent(progress))
+                }
+                BackgroundFormat::InProgress { progress } => {
+                    text += &format!(", background format running {}%", percent(progress))
+                }
+                BackgroundFormat::Completed => text += ", background format completed",
+            }
+            if intermediate {
+                text += ", intermediate";
+            }
+            text
+        }
+    };
+    let mut out = format!("{}\n", s.path);
+    let mut facts = Table::new(&["profile", &format!("{} ({})", s.profile_name, s.profile_code)]);
+    facts.row(vec![
+        "disc status".into(),
+        format!(
+            "{}, last session {}",
+            s.status.label(),
+            format!("{:?}", view.last_session_state).to_lowercase()
+        ),
+    ]);
+    facts.row(vec!["erasable".into(), if view.erasable { "yes" } else { "no" }.into()]);
+    facts.row(vec![
+        "capacity".into(),
+        format!("{} blocks ({})", s.capacity_blocks, mib(s.capacity_blocks.into())),
+    ]);
+    facts.row(vec!["format".into(), format]);
+    facts.row(vec![
+        "readable".into(),
+        format!("{} blocks (READ CAPACITY)", s.readable_blocks),
+    ]);
+    facts.row(vec![
+        "free".into(),
+        format!("{} blocks ({})", s.free_blocks, mib(s.free_blocks.into())),
+    ]);
+    facts.row(vec!["written".into(), format!("{} sectors stored", s.written_sectors)]);
+    facts.row(vec![
+        "sessions".into(),
+        format!(
+            "{} (tracks {}..{} in the last)",
+            view.sessions, view.first_track_in_last_session, view.last_track_in_last_session
+        ),
+    ]);
+    out += &facts.render("  ");
+    let mut tracks = Table::new(&[
+        "track",
+        "session",
+        "start",
+        "size",
+        "state",
+        "NWA",
+        "free",
+        "last recorded",
+    ]);
+    for t in &s.tracks {
+        let reserved = if t.reserved { " reserved" } else { "" };
+        tracks.row(vec![
+            t.number.to_string(),
+            t.session.to_string(),
+            t.start.to_string(),
+            t.size_blocks.to_string(),
+            format!("{:?}{reserved}", t.state).to_lowercase(),
+            t.next_writable_address.map_or("-".into(), |n| n.to_string()),
+            t.free_blocks.to_string(),
+            t.last_recorded_address.map_or("-".into(), |n| n.to_string()),
+        ]);
+    }
+    out += "\n";
+    out += &tracks.render("  ");
+    out
+}
+
+fn percent(progress: u16) -> u32 {
+    u32::from(progress) * 100 / 65535
+}
+
+fn write(path: &Path, file: &Path, lba: Option<u32>, close: Close, quiet: bool) -> Result<(), String> {
+    let mut medium = Medium::open(path, None).map_err(line)?;
+    let mut source = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bytes = source.metadata().map_err(|e| format!("{}: {e}", file.display()))?.len();
+    let bar = ProgressBar::new(bytes);
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+        )
+        .map_err(line)?,
+    );
+    let close = match close {
+        Close::Nothing => CloseAfter::Nothing,
+        Close::Track => CloseAfter::Track,
+        Close::Session => CloseAfter::Session,
+        Close::Finalize => CloseAfter::Finalize,
+    };
+    let recorded = record::record(&mut medium, &mut source, bytes, lba, close, &mut |done| {
+        bar.set_position(done)
+    })
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    bar.finish_and_clear();
+    let status = medium.disc().status();
+    println!(
+        "{}: recorded {} blocks at LBA {}; disc {}",
+        path.display(),
+        recorded.blocks,
+        recorded.start_lba,
+        status.label()
+    );
+    Ok(())
+}

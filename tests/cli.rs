@@ -1,0 +1,161 @@
+//! The `burnbench` command line: the media commands end to end, and one-line errors with the
+//! right exit status.
+
+mod common;
+
+use common::run;
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn create_write_and_inspect_a_dvd_plus_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("d.bbm");
+    let image = image.to_str().unwrap();
+    let data = dir.path().join("data.bin");
+    std::fs::write(&data, vec![0xA5u8; 100_000]).unwrap();
+    assert!(run(&["media", "create", image, "--profile", "dvd+r"]).status.success());
+    let out = run(&["media", "write", image, data.to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("{image}: recorded 49 blocks at LBA 0; disc appendable")
+    );
+    let info = run(&["media", "info", image, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert_eq!(json["profile"], "dvd+r");
+    assert_eq!(json["status"], "Appendable");
+    assert_eq!(json["readable_blocks"], 64);
+    assert_eq!(json["tracks"][1]["start"], 64 + 2048);
+    let human = stdout(&run(&["media", "info", image]));
+    assert!(
+        human.contains("DVD+R (001Bh)") && human.contains("appendable, last session empty"),
+        "{human}"
+    );
+}
+
+#[test]
+fn import_iso_makes_a_closed_disc() {
+    let dir = tempfile::tempdir().unwrap();
+    let iso = common::repo().join("media-images/fixtures/session1.iso");
+    let image = dir.path().join("rom.bbm");
+    let out = run(&["media", "import-iso", iso.to_str().unwrap(), image.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["media", "info", image.to_str().unwrap(), "--json"]).stdout).unwrap();
+    assert_eq!(
+        (json["profile"].as_str(), json["readable_blocks"].as_u64()),
+        (Some("cd-rom"), Some(185))
+    );
+    let dvd = dir.path().join("dvd.bbm");
+    let out = run(&[
+        "media",
+        "import-iso",
+        iso.to_str().unwrap(),
+        dvd.to_str().unwrap(),
+        "--profile",
+        "dvd+r",
+        "--appendable",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["media", "info", dvd.to_str().unwrap(), "--json"]).stdout).unwrap();
+    assert_eq!(json["status"], "Appendable");
+}
+
+#[test]
+fn a_plain_iso_is_shown_as_a_pressed_disc() {
+    let iso = common::repo().join("media-images/fixtures/session1.iso");
+    let out = run(&["media", "info", iso.to_str().unwrap(), "--profile", "dvd-rom"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("DVD-ROM (0010h)"));
+}
+
+#[test]
+fn bad_arguments_give_one_line_and_status_2() {
+    let out = run(&["media", "create", "x.bbm", "--profile", "dvd+rq"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: invalid value 'dvd+rq' for '--profile <PROFILE>': unknown profile"));
+}
+
+#[test]
+fn failures_give_one_line_and_status_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.bbm");
+    let out = run(&["media", "info", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.starts_with("burnbench: media image '"), "{message}");
+
+    let image = dir.path().join("a.bbm");
+    assert!(
+        run(&["media", "create", image.to_str().unwrap(), "--profile", "cd-r"])
+            .status
+            .success()
+    );
+    let again = run(&["media", "create", image.to_str().unwrap(), "--profile", "cd-r"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists (pass --force"));
+    let rom = run(&[
+        "media",
+        "create",
+        dir.path().join("r.bbm").to_str().unwrap(),
+        "--profile",
+        "bd-rom",
+    ]);
+    assert_eq!(
+        stderr(&rom).trim(),
+        "burnbench: bd-rom is read-only: make one from an ISO with `burnbench media import-iso`"
+    );
+    let cdr = run(&[
+        "media",
+        "create",
+        dir.path().join("f.bbm").to_str().unwrap(),
+        "--profile",
+        "cd-r",
+        "--state",
+        "formatted",
+    ]);
+    assert_eq!(stderr(&cdr).trim(), "burnbench: cd-r cannot be formatted");
+}
+
+#[test]
+fn writing_to_a_finalized_disc_reports_the_sense() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("fin.bbm");
+    let copy = run(&[
+        "media",
+        "import-iso",
+        common::repo()
+            .join("media-images/fixtures/session1.iso")
+            .to_str()
+            .unwrap(),
+        image.to_str().unwrap(),
+        "--profile",
+        "dvd-r",
+    ]);
+    assert!(copy.status.success());
+    let out = run(&[
+        "media",
+        "write",
+        image.to_str().unwrap(),
+        common::repo()
+            .join("media-images/fixtures/session2.iso")
+            .to_str()
+            .unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("5/30/05 CANNOT_WRITE_MEDIUM_INCOMPATIBLE_FORMAT"),
+        "{}",
+        stderr(&out)
+    );
+}

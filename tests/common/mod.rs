@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `burnbench` binary built for this test run.
+pub fn burnbench() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_burnbench"))
+}
+
+/// Run `burnbench ARGS` and return its output.
+pub fn run(args: &[&str]) -> Output {
+    burnbench().args(args).output().expect("burnbench runs")
+}
+
+/// A peer program (isoinfo, xorriso, …) if installed. With `BURNBENCH_REQUIRE_PEERS=1` (CI) a
+/// missing peer fails the test instead of skipping it.
+pub fn peer(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("BURNBENCH_REQUIRE_PEERS").as_deref() != Ok("1"),
+            "peer program {name} is required (BURNBENCH_REQUIRE_PEERS=1) but not installed"
+        );
+        eprintln!("skipping: peer program {name} is not installed");
+    }
+    found
+}
