@@ -4,6 +4,7 @@
 pub mod adapter;
 pub mod burn;
 pub mod cli;
+pub mod device;
 pub mod drive;
 pub mod fsi;
 pub mod media;

@@ -159,3 +159,90 @@ fn writing_to_a_finalized_disc_reports_the_sense() {
         stderr(&out)
     );
 }
+
+fn tree_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn raw_prints_status_sense_and_data_and_leaves_the_image_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("cd.bbm");
+    let image = image.to_str().unwrap();
+    assert!(run(&["media", "create", image, "--profile", "cd-r"]).status.success());
+    let before = tree_bytes(std::path::Path::new(image));
+    let data = dir.path().join("block.bin");
+    std::fs::write(&data, vec![0x42u8; 2048]).unwrap();
+    let out = run(&[
+        "raw",
+        "--media",
+        image,
+        "--data-out",
+        data.to_str().unwrap(),
+        "2a 00 00 00 00 00 00 00 01 00",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("WRITE(10): 2a 00 00 00 00 00 00 00 01 00\nstatus: GOOD"),
+        "{}",
+        stdout(&out)
+    );
+    let sync = run(&["raw", "--media", image, "35 00 00 00 00 00 00 00 00 00"]);
+    assert!(sync.status.success());
+    assert_eq!(
+        tree_bytes(std::path::Path::new(image)),
+        before,
+        "without --save the image is unchanged"
+    );
+
+    let out = run(&[
+        "raw",
+        "--media",
+        image,
+        "--data-out",
+        data.to_str().unwrap(),
+        "--save",
+        "2a 00 00 00 00 00 00 00 01 00",
+    ]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&run(&["media", "info", image, "--json"]).stdout).unwrap();
+    assert_eq!(json["written_sectors"], 1);
+
+    let bad = run(&[
+        "raw",
+        "--media",
+        image,
+        "--data-in",
+        "8",
+        "28 00 00 00 00 05 00 00 01 00",
+    ]);
+    let text = stdout(&bad);
+    assert!(
+        text.contains("status: CHECK CONDITION") && text.contains("5/21/00 LBA_OUT_OF_RANGE"),
+        "{text}"
+    );
+}
+
+#[test]
+fn raw_refuses_an_unknown_drive_model_in_one_line() {
+    let sample = common::repo().join("media-images/blank-cd-rw.bbm");
+    let out = run(&[
+        "raw",
+        "--media",
+        sample.to_str().unwrap(),
+        "--drive",
+        "zip-drive",
+        "00 00 00 00 00 00",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "burnbench: unknown drive model \"zip-drive\" (expected one of: bd-writer, dvd-writer, cd-rw)"
+    );
+}

@@ -2,7 +2,9 @@
 //! is library API that the tests use too (ripgrep's shape: a thin `main.rs`).
 
 mod media;
+mod raw;
 mod table;
+mod trace;
 
 use clap::{Parser, Subcommand};
 use std::fmt::Display;
@@ -20,6 +22,11 @@ pub enum Command {
     /// Create, inspect and fill emulated media (media images).
     #[command(subcommand)]
     Media(media::MediaCommand),
+    /// Send one CDB to the emulated drive and print status, sense and data (like sg_raw)
+    Raw(raw::RawArgs),
+    /// Read command traces written by the emulated drive (JSON Lines).
+    #[command(subcommand)]
+    Trace(trace::TraceCommand),
 }
 
 /// Run the CLI with the process arguments; returns the exit status (0 ok, 1 failure, 2 usage).
@@ -45,6 +52,8 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Media(command) => media::run(command),
+        Command::Raw(args) => raw::run(args),
+        Command::Trace(command) => trace::run(command),
     }
 }
 

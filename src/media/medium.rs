@@ -5,7 +5,7 @@
 use crate::media::disc::{Disc, FormatRequest, StoreEffect, WriteParameters};
 use crate::media::image::{self, ImageError, MediaImage};
 use crate::media::profile::{BlankType, Profile};
-use crate::media::store::{IsoStore, MemoryStore, ReadExtent, SECTOR_BYTES, SectorStore, StoreError};
+use crate::media::store::{IsoStore, MemoryStore, OverlayStore, ReadExtent, SECTOR_BYTES, SectorStore, StoreError};
 use crate::mmc::Sense;
 use std::ops::Range;
 use std::path::Path;
@@ -18,6 +18,39 @@ enum Backing {
     Image(Box<MediaImage>),
     /// A plain `.iso` file, read in place; the disc it makes is closed.
     Iso(IsoStore),
+    /// Changes kept in memory over a store that is only read (`burnbench raw` without `--save`).
+    Scratch(Box<OverlayStore<Box<dyn SectorStore>>>),
+}
+
+/// A media image's store as the read-only base of a scratch medium.
+struct ImageBase(Box<MediaImage>);
+
+impl SectorStore for ImageBase {
+    fn write(&mut self, _lba: u32, _data: &[u8]) -> Result<(), StoreError> {
+        Err(StoreError::ReadOnly {
+            what: self.0.path().display().to_string(),
+            action: "write",
+        })
+    }
+
+    fn read(&mut self, lba: u32, out: &mut [u8]) -> Result<ReadExtent, StoreError> {
+        self.0.store_mut().read(lba, out)
+    }
+
+    fn discard(&mut self, _range: Range<u32>) -> Result<(), StoreError> {
+        Err(StoreError::ReadOnly {
+            what: self.0.path().display().to_string(),
+            action: "discard",
+        })
+    }
+
+    fn written_runs(&self, range: Range<u32>) -> Vec<Range<u32>> {
+        self.0.store().written_runs(range)
+    }
+
+    fn written_sectors(&self) -> u64 {
+        self.0.store().written_sectors()
+    }
 }
 
 /// Why an operation on a medium failed.
@@ -87,6 +120,22 @@ impl Medium {
         })
     }
 
+    /// Open like [`Medium::open`], but keep every change in memory: the file on disk is only
+    /// read and never changes.
+    pub fn open_scratch(path: &Path, iso_profile: Option<Profile>) -> Result<Medium, MediumError> {
+        let (disc, base): (Disc, Box<dyn SectorStore>) = if path.is_file() {
+            let (disc, store) = image::open_iso(path, iso_profile)?;
+            (disc, Box::new(store))
+        } else {
+            let image = MediaImage::open(path)?;
+            (image.disc().clone(), Box::new(ImageBase(Box::new(image))))
+        };
+        Ok(Medium {
+            disc,
+            backing: Backing::Scratch(Box::new(OverlayStore::new(base))),
+        })
+    }
+
     pub fn disc(&self) -> &Disc {
         &self.disc
     }
@@ -96,6 +145,7 @@ impl Medium {
             Backing::Memory(store) => store,
             Backing::Image(image) => image.store_mut(),
             Backing::Iso(store) => store,
+            Backing::Scratch(store) => store.as_mut(),
         }
     }
 
@@ -104,6 +154,7 @@ impl Medium {
             Backing::Memory(store) => store,
             Backing::Image(image) => image.store(),
             Backing::Iso(store) => store,
+            Backing::Scratch(store) => store.as_ref(),
         }
     }
 

@@ -25,6 +25,7 @@ pub mod key {
     pub const UNIT_ATTENTION: u8 = 0x6;
     pub const DATA_PROTECT: u8 = 0x7;
     pub const BLANK_CHECK: u8 = 0x8;
+    pub const MISCOMPARE: u8 = 0xE;
 }
 
 /// One row of the sense table: the triple, its constant name and the text SPC/MMC give it.
@@ -124,6 +125,7 @@ sense_table! {
     OPERATOR_MEDIUM_REMOVAL_REQUEST = (0x6, 0x5A, 0x01, "operator medium removal request");
     WRITE_PROTECTED = (0x7, 0x27, 0x00, "write protected");
     BLANK_CHECK = (0x8, 0x00, 0x00, "blank check: reading an unwritten block");
+    MISCOMPARE_DURING_VERIFY = (0xE, 0x1D, 0x00, "miscompare during verify operation");
 }
 
 impl Sense {

@@ -192,7 +192,8 @@ impl Disc {
                     },
                     mode: track.mode,
                     reserved: track.reserved_blocks.is_some(),
-                    incremental: facts.class != MediaClass::Cd || track.state != TrackState::Complete,
+                    incremental: facts.family != Family::ReadOnly
+                        && (facts.class != MediaClass::Cd || track.state != TrackState::Complete),
                     packet_blocks,
                     next_writable_address: nwa,
                     free_blocks,

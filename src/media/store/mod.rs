@@ -15,6 +15,7 @@ mod file;
 mod iso;
 mod log;
 mod memory;
+mod overlay;
 
 pub use extents::{Extent, ExtentMap};
 pub use file::{CommitPoint, DATA_FILE, FileStore, LOG_FILE, LoadError};
@@ -22,6 +23,7 @@ pub use iso::IsoStore;
 pub(crate) use log::CRC32;
 pub use log::MAX_RECORD_SECTORS;
 pub use memory::MemoryStore;
+pub use overlay::OverlayStore;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -72,6 +74,28 @@ pub trait SectorStore: Send {
 
     /// How many sectors are written in all.
     fn written_sectors(&self) -> u64;
+}
+
+impl<S: SectorStore + ?Sized> SectorStore for Box<S> {
+    fn write(&mut self, lba: u32, data: &[u8]) -> Result<(), StoreError> {
+        (**self).write(lba, data)
+    }
+
+    fn read(&mut self, lba: u32, out: &mut [u8]) -> Result<ReadExtent, StoreError> {
+        (**self).read(lba, out)
+    }
+
+    fn discard(&mut self, range: Range<u32>) -> Result<(), StoreError> {
+        (**self).discard(range)
+    }
+
+    fn written_runs(&self, range: Range<u32>) -> Vec<Range<u32>> {
+        (**self).written_runs(range)
+    }
+
+    fn written_sectors(&self) -> u64 {
+        (**self).written_sectors()
+    }
 }
 
 /// Why a store could not do what it was asked. File errors name the file and byte offset; the
