@@ -2,9 +2,11 @@
 
 use super::line;
 use super::table::Table;
+use crate::burn::probe::MediaProbe;
+use crate::burn::summary::MediaSummary;
+use crate::drive::{Drive, DriveModel};
 use crate::media::medium::{self, Medium};
 use crate::media::record::{self, CloseAfter};
-use crate::media::summary::MediaSummary;
 use crate::media::{BackgroundFormat, CdLength, Disc, Family, FormatRequest, FormatState, Profile};
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -45,6 +47,9 @@ pub enum MediaCommand {
         /// Profile to present a plain .iso as (default: CD-ROM, DVD-ROM or BD-ROM by size)
         #[arg(long, value_parser = parse_profile)]
         profile: Option<Profile>,
+        /// Drive model that answers the queries: bd-writer, dvd-writer or cd-rw
+        #[arg(long, default_value = "bd-writer")]
+        drive: String,
     },
     /// Turn a plain .iso file into a media image holding it as one closed session
     ImportIso {
@@ -128,7 +133,12 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
             cd_length,
             force,
         } => create(&path, profile, state, cd_length, force),
-        MediaCommand::Info { paths, json, profile } => info(&paths, json, profile),
+        MediaCommand::Info {
+            paths,
+            json,
+            profile,
+            drive,
+        } => info(&paths, json, profile, &drive),
         MediaCommand::ImportIso {
             iso,
             path,
@@ -211,11 +221,28 @@ fn create(path: &Path, profile: Profile, state: State, minutes: Minutes, force: 
     Ok(())
 }
 
-fn info(paths: &[PathBuf], json: bool, profile: Option<Profile>) -> Result<(), String> {
+/// The built-in drive model `id`, or a one-line error listing the models.
+pub fn drive_model(id: &str) -> Result<DriveModel, String> {
+    DriveModel::builtin(id).ok_or_else(|| {
+        format!(
+            "unknown drive model \"{id}\" (expected one of: {})",
+            DriveModel::builtin_ids().join(", ")
+        )
+    })
+}
+
+/// `media info`: load each medium into an emulated drive and ask it what a burner asks
+/// (`burn::probe`), so the report is what burning software sees.
+fn info(paths: &[PathBuf], json: bool, profile: Option<Profile>, drive: &str) -> Result<(), String> {
+    let model = drive_model(drive)?;
     let mut summaries = Vec::new();
     for path in paths {
-        let medium = Medium::open(path, profile).map_err(line)?;
-        summaries.push(MediaSummary::of(&path.display().to_string(), &medium));
+        let medium = Medium::open_scratch(path, profile).map_err(line)?;
+        let written = medium.written_sectors();
+        let mut drive = Drive::with_medium(model.clone(), medium);
+        drive.settle();
+        let probe = MediaProbe::query(&mut drive).map_err(|e| format!("{}: {e}", path.display()))?;
+        summaries.push(MediaSummary::from_probe(&path.display().to_string(), &probe, written));
     }
     if json {
         let text = if summaries.len() == 1 {
@@ -240,48 +267,39 @@ fn mib(blocks: u64) -> String {
 }
 
 fn render_summary(s: &MediaSummary) -> String {
-    let view = &s.disc;
-    let format = match s.format {
-        FormatState::Unformatted => "unformatted".to_string(),
-        FormatState::Formatted {
-            blocks,
-            format_type,
-            subtype,
-            background,
-            intermediate,
-        } => {
-            let mut text = format!("formatted {blocks} blocks (type {format_type:02X}h/{subtype})");
-            match background {
-                BackgroundFormat::NotApplicable => {}
-                BackgroundFormat::Suspended { progress } => {
-                    text += &format!(", background format suspended at {}%", percent(progress))
-                }
-                BackgroundFormat::InProgress { progress } => {
-                    text += &format!(", background format running {}%", percent(progress))
-                }
-                BackgroundFormat::Completed => text += ", background format completed",
-            }
-            if intermediate {
-                text += ", intermediate";
-            }
-            text
-        }
-    };
     let mut out = format!("{}\n", s.path);
     let mut facts = Table::new(&["profile", &format!("{} ({})", s.profile_name, s.profile_code)]);
+    let status = match s.status {
+        "Finalized" => "finalized (complete)",
+        "RandomAccess" => "random access (others)",
+        "Appendable" => "appendable",
+        _ => "blank",
+    };
     facts.row(vec![
         "disc status".into(),
-        format!(
-            "{}, last session {}",
-            s.status.label(),
-            format!("{:?}", view.last_session_state).to_lowercase()
-        ),
+        format!("{status}, last session {}", s.last_session_state),
     ]);
-    facts.row(vec!["erasable".into(), if view.erasable { "yes" } else { "no" }.into()]);
+    facts.row(vec!["erasable".into(), if s.erasable { "yes" } else { "no" }.into()]);
     facts.row(vec![
         "capacity".into(),
         format!("{} blocks ({})", s.capacity_blocks, mib(s.capacity_blocks.into())),
     ]);
+    let mut format = s.format.to_string();
+    if s.background_format_status != 0 {
+        let states = ["", "suspended", "running", "completed"];
+        format += &format!(
+            ", background format {}",
+            states[usize::from(s.background_format_status.min(3))]
+        );
+    }
+    if !s.format_descriptors.is_empty() {
+        let list: Vec<String> = s
+            .format_descriptors
+            .iter()
+            .map(|d| format!("{:02X}h/{} {}", d.format_type, d.subtype, d.blocks))
+            .collect();
+        format += &format!("; formats {}", list.join(", "));
+    }
     facts.row(vec!["format".into(), format]);
     facts.row(vec![
         "readable".into(),
@@ -296,7 +314,7 @@ fn render_summary(s: &MediaSummary) -> String {
         "sessions".into(),
         format!(
             "{} (tracks {}..{} in the last)",
-            view.sessions, view.first_track_in_last_session, view.last_track_in_last_session
+            s.sessions, s.first_track_in_last_session, s.last_track_in_last_session
         ),
     ]);
     out += &facts.render("  ");
@@ -311,13 +329,17 @@ fn render_summary(s: &MediaSummary) -> String {
         "last recorded",
     ]);
     for t in &s.tracks {
-        let reserved = if t.reserved { " reserved" } else { "" };
+        let reserved = if t.reserved && t.state != "blank" {
+            " reserved"
+        } else {
+            ""
+        };
         tracks.row(vec![
             t.number.to_string(),
             t.session.to_string(),
             t.start.to_string(),
             t.size_blocks.to_string(),
-            format!("{:?}{reserved}", t.state).to_lowercase(),
+            format!("{}{reserved}", t.state),
             t.next_writable_address.map_or("-".into(), |n| n.to_string()),
             t.free_blocks.to_string(),
             t.last_recorded_address.map_or("-".into(), |n| n.to_string()),
@@ -326,10 +348,6 @@ fn render_summary(s: &MediaSummary) -> String {
     out += "\n";
     out += &tracks.render("  ");
     out
-}
-
-fn percent(progress: u16) -> u32 {
-    u32::from(progress) * 100 / 65535
 }
 
 fn write(path: &Path, file: &Path, lba: Option<u32>, close: Close, quiet: bool) -> Result<(), String> {

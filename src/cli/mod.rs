@@ -1,7 +1,7 @@
 //! The `burnbench` command line (clap derive). Parses arguments and prints; everything it calls
 //! is library API that the tests use too (ripgrep's shape: a thin `main.rs`).
 
-mod media;
+pub(crate) mod media;
 mod raw;
 mod table;
 mod trace;

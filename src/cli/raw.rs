@@ -2,7 +2,7 @@
 
 use super::line;
 use crate::device::{DataPhase, ScsiDevice};
-use crate::drive::{Drive, DriveModel};
+use crate::drive::Drive;
 use crate::media::medium::Medium;
 use crate::mmc::cdb::opcode_name;
 use crate::mmc::sense_data::{SenseDataRepr, SenseKeySpecific};
@@ -52,13 +52,7 @@ pub fn parse_hex(words: &[String]) -> Result<Vec<u8>, String> {
 
 pub fn run(args: RawArgs) -> Result<(), String> {
     let cdb = parse_hex(&args.cdb)?;
-    let model = DriveModel::builtin(&args.drive).ok_or_else(|| {
-        format!(
-            "unknown drive model \"{}\" (expected one of: {})",
-            args.drive,
-            DriveModel::builtin_ids().join(", ")
-        )
-    })?;
+    let model = super::media::drive_model(&args.drive)?;
     let medium = if args.save {
         Medium::open(&args.media, None)
     } else {

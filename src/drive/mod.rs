@@ -453,7 +453,12 @@ impl Drive {
         };
         let offered = data.len();
         let completion = match outcome {
-            Ok(Reply::Empty) => Completion::good(offered),
+            // A data-out phase was consumed up to what the CDB announced (WRITE blocks, parameter
+            // list length); anything beyond is residual.
+            Ok(Reply::Empty) => match data {
+                DataPhase::Out(_) => Completion::good(offered.saturating_sub(expected_out(cdb))),
+                _ => Completion::good(offered),
+            },
             Ok(Reply::Direct(moved)) => Completion::good(offered - moved.min(offered)),
             Ok(Reply::Bytes(reply)) => {
                 let moved = match data {
@@ -492,6 +497,14 @@ impl ScsiDevice for Drive {
                 .record(index, self.clock_ms, cdb, data_out, data_in, result.as_ref());
         }
         result
+    }
+}
+
+/// Bytes of data out a CDB announces (0 when it takes none or cannot be decoded).
+fn expected_out(cdb: &[u8]) -> usize {
+    match Command::decode(cdb).map(|c| c.data_direction()) {
+        Ok(crate::mmc::cdb::DataDirection::Out { bytes }) => usize::try_from(bytes).unwrap_or(usize::MAX),
+        _ => 0,
     }
 }
 

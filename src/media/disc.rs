@@ -198,12 +198,17 @@ impl Disc {
     pub fn new_cd(profile: Profile, length: CdLength) -> Disc {
         let facts = profile.facts();
         let is_cd = facts.recordable_blocks == 0 && facts.family == Family::Sequential;
-        // Overwritable media: the largest format the medium takes (BD-RE 12219392 without spares).
+        // Overwritable media: the physical user area, the largest format it takes or its legacy
+        // lead-out (BD-RE and BD-R RRM 12219392 without spares).
         let largest_format = facts.format_descriptors.iter().map(|d| d.blocks).max().unwrap_or(0);
+        let physical = match facts.family {
+            Family::Overwritable => largest_format.max(facts.lead_out_blocks),
+            _ => largest_format,
+        };
         let capacity_blocks = if is_cd {
             length.lead_out_lba()
         } else {
-            facts.recordable_blocks.max(largest_format)
+            facts.recordable_blocks.max(physical)
         };
         let mut disc = Disc {
             profile,

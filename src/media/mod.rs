@@ -10,4 +10,3 @@ pub use profile::{BlankType, CdLength, CloseAction, Family, FormatDescriptor, Me
 pub mod image;
 pub mod medium;
 pub mod store;
-pub mod summary;

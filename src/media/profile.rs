@@ -190,11 +190,14 @@ const DVD_RW_FORMATS: &[FormatDescriptor] = &[
     fd(0x15, 2297888, 0x10),
 ];
 /// BD-RE (LG, via libburn): 00h 11826176 (TDP 3000h), 30h 11826176 / 11564032 / 12088320, 31h 12219392.
+/// The type dependent parameter of 00h/30h is the spare area in 32-block clusters:
+/// 12219392 − 11826176 = 393216 blocks = 3000h clusters, and likewise 5000h and 1000h (the
+/// 30h values are that arithmetic, not a quoted reply: verify).
 const BD_RE_FORMATS: &[FormatDescriptor] = &[
     fd(0x00, 11826176, 0x3000),
-    fd(0x30, 11826176, 0),
-    fd(0x30, 11564032, 0),
-    fd(0x30, 12088320, 0),
+    fd(0x30, 11826176, 0x3000),
+    fd(0x30, 11564032, 0x5000),
+    fd(0x30, 12088320, 0x1000),
     fd(0x31, 12219392, 0),
 ];
 /// Blank BD-R: 00h(3000h) 11826176, 32h(0) 11826176 / 5796864 / 12088320 (mmc.md §7).
