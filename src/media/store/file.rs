@@ -143,14 +143,26 @@ fn length(file: &File, name: &'static str) -> Result<u64, LoadError> {
     })
 }
 
+/// How long `lock` waits for a holder to let go: a process that forks (to run a program) holds a
+/// copy of every descriptor until the child execs, which can briefly keep a just-closed image
+/// locked.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Take an exclusive advisory lock so two processes never append to one image.
 fn lock(file: &File, name: &'static str) -> Result<(), LoadError> {
     use std::os::fd::AsRawFd;
-    // SAFETY: flock on a descriptor we own; no memory is passed.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(());
-    }
-    let source = std::io::Error::last_os_error();
+    let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+    let source = loop {
+        // SAFETY: flock on a descriptor we own; no memory is passed.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(());
+        }
+        let source = std::io::Error::last_os_error();
+        if source.raw_os_error() != Some(libc::EWOULDBLOCK) || std::time::Instant::now() >= deadline {
+            break source;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     match source.raw_os_error() {
         Some(libc::EWOULDBLOCK) => Err(LoadError::InUse { file: name }),
         _ => Err(LoadError::Io {
