@@ -7,7 +7,7 @@ use crate::burn::summary::MediaSummary;
 use crate::drive::{Drive, DriveModel};
 use crate::media::medium::{self, Medium};
 use crate::media::record::{self, CloseAfter};
-use crate::media::{BackgroundFormat, CdLength, Disc, Family, FormatRequest, FormatState, Profile};
+use crate::media::{CdLength, Disc, Family, Profile};
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
@@ -195,26 +195,9 @@ fn create(path: &Path, profile: Profile, state: State, minutes: Minutes, force: 
         Minutes::M80 => CdLength::Min80,
     };
     let mut disc = Disc::new_cd(profile, length);
-    if state == State::Formatted && disc.formatted_blocks().is_none() {
-        let Some(first) = facts.format_descriptors.first() else {
-            return Err(format!("{profile} cannot be formatted"));
-        };
-        let request = FormatRequest {
-            format_type: first.format_type,
-            subtype: 0,
-            blocks: first.blocks,
-            parameter: first.parameter,
-        };
-        disc.format(request)
-            .map_err(|sense| format!("formatting {profile} failed with {sense}"))?;
-        // A DVD+RW "formatted" for the user has finished its background format.
-        if let FormatState::Formatted {
-            background: bg @ BackgroundFormat::InProgress { .. },
-            ..
-        } = &mut disc.format
-        {
-            *bg = BackgroundFormat::Completed;
-        }
+    if state == State::Formatted {
+        disc.format_default()
+            .map_err(|_| format!("{profile} cannot be formatted"))?;
     }
     Medium::in_memory(disc).save_as(path).map_err(line)?;
     println!("{}: new {} ({:?})", path.display(), profile.name(), state);

@@ -3,6 +3,7 @@
 
 pub(crate) mod media;
 mod raw;
+mod run;
 mod table;
 mod trace;
 
@@ -24,6 +25,8 @@ pub enum Command {
     Media(media::MediaCommand),
     /// Send one CDB to the emulated drive and print status, sense and data (like sg_raw)
     Raw(raw::RawArgs),
+    /// Run RON scenarios against the emulated drive and report (docs/scenarios.md)
+    Run(run::RunArgs),
     /// Read command traces written by the emulated drive (JSON Lines).
     #[command(subcommand)]
     Trace(trace::TraceCommand),
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Media(command) => media::run(command),
         Command::Raw(args) => raw::run(args),
+        Command::Run(args) => run::run(args),
         Command::Trace(command) => trace::run(command),
     }
 }

@@ -361,7 +361,7 @@ impl Disc {
     }
 
     /// Start of the invisible track, if the disc has one: sequential, not finalized, the last
-    /// track closed or reserved, and the track limit not reached.
+    /// track closed or reserved, the track limit not reached, and room left on the disc.
     pub fn invisible_track_start(&self) -> Option<u32> {
         let facts = self.facts();
         if facts.family != Family::Sequential || self.finalized || self.open_ended_track().is_some() {
@@ -370,7 +370,8 @@ impl Disc {
         if facts.max_tracks.is_some_and(|max| self.track_count() >= max) {
             return None;
         }
-        Some(self.next_track_start())
+        // No room left for another track: there is no invisible track (and no NWA).
+        Some(self.next_track_start()).filter(|start| *start < self.recordable_end())
     }
 
     /// Size of a track closed after `recorded` blocks: rounded up to the write unit, padded to the

@@ -132,6 +132,33 @@ impl Disc {
         Ok(StoreEffect::forget(whole))
     }
 
+    /// Format with the profile's default (first listed) format, as a user asking for "a
+    /// formatted disc" gets it: a DVD+RW has also finished its background format. Media already
+    /// formatted stay as they are; media that take no format refuse with 5/30/06.
+    pub fn format_default(&mut self) -> Result<StoreEffect, Sense> {
+        if self.formatted_blocks().is_some() {
+            return Ok(StoreEffect::NONE);
+        }
+        let Some(first) = self.facts().format_descriptors.first() else {
+            return Err(Sense::CANNOT_FORMAT_MEDIUM_INCOMPATIBLE_MEDIUM);
+        };
+        let request = FormatRequest {
+            format_type: first.format_type,
+            subtype: 0,
+            blocks: first.blocks,
+            parameter: first.parameter,
+        };
+        let effect = self.format(request)?;
+        if let FormatState::Formatted {
+            background: bg @ BackgroundFormat::InProgress { .. },
+            ..
+        } = &mut self.format
+        {
+            *bg = BackgroundFormat::Completed;
+        }
+        Ok(effect)
+    }
+
     /// DVD+RW 26h: formats in the background, writing may start at once (mmc.md §2.2). Restart
     /// resumes a suspended format and keeps the data; a new format starts over.
     fn format_dvd_plus_rw(&mut self, restart: bool) -> Result<StoreEffect, Sense> {

@@ -127,7 +127,12 @@ impl Disc {
             Some(number) => {
                 let track = self.track_mut(number).expect("track found above");
                 track.recorded_blocks = next - track.start;
-                track.state = TrackState::Incomplete;
+                track.state = match track.reserved_blocks {
+                    // A reserved track is complete once it is written to its end (mmc.md §1.5:
+                    // nothing is left to pad at CLOSE TRACK).
+                    Some(reserved) if track.recorded_blocks >= reserved => TrackState::Complete,
+                    _ => TrackState::Incomplete,
+                };
                 if track.reserved_blocks.is_none() {
                     track.size_blocks = track.recorded_blocks;
                 }
