@@ -10,3 +10,4 @@ pub mod fsi;
 pub mod media;
 pub mod mmc;
 pub mod scenario;
+pub mod hresult;
