@@ -7,7 +7,7 @@ pub mod cli;
 pub mod device;
 pub mod drive;
 pub mod fsi;
+pub mod hresult;
 pub mod media;
 pub mod mmc;
 pub mod scenario;
-pub mod hresult;
