@@ -1,6 +1,7 @@
 //! The `burnbench` command line (clap derive). Parses arguments and prints; everything it calls
 //! is library API that the tests use too (ripgrep's shape: a thin `main.rs`).
 
+mod image;
 pub(crate) mod media;
 mod raw;
 mod run;
@@ -20,6 +21,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build ISO 9660 / Joliet images from host files, list them and extract from them.
+    #[command(subcommand)]
+    Image(image::ImageCommand),
     /// Create, inspect and fill emulated media (media images).
     #[command(subcommand)]
     Media(media::MediaCommand),
@@ -54,6 +58,7 @@ pub fn main() -> i32 {
 /// Run a parsed command; the error is the one line to print.
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Image(command) => image::run(command),
         Command::Media(command) => media::run(command),
         Command::Raw(args) => raw::run(args),
         Command::Run(args) => run::run(args),
