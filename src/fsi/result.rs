@@ -66,7 +66,8 @@ impl FileSystemImageResult {
             buffer.extend_from_slice(&bytes);
         }
         for (i, extent) in layout.data.iter().enumerate() {
-            if extent.range.blocks > 0 {
+            // Data recorded by an earlier session is referenced, not part of this image.
+            if extent.range.blocks > 0 && extent.source.recorded_lba().is_none() {
                 regions.push(Region {
                     first_block: u64::from(extent.range.lba) - start,
                     blocks: u64::from(extent.range.blocks),
@@ -78,7 +79,7 @@ impl FileSystemImageResult {
         let progress = layout
             .data
             .iter()
-            .filter(|e| e.range.blocks > 0)
+            .filter(|e| e.range.blocks > 0 && e.source.recorded_lba().is_none())
             .map(|e| ProgressItem {
                 description: e.description.clone(),
                 first_block: e.range.lba,

@@ -27,6 +27,11 @@ enum Kind {
     Bytes(Arc<[u8]>),
     /// A caller's stream, shared by every clone of the item (a change point, a result image).
     Reader(Arc<Mutex<Box<dyn ReadSeek>>>),
+    /// Data already recorded on the disc by an earlier session, at this absolute LBA (imported):
+    /// the new session's directories point at it and it is never written again (imapi2.md §3.3).
+    Recorded {
+        lba: u32,
+    },
 }
 
 impl FileData {
@@ -57,6 +62,22 @@ impl FileData {
         }
     }
 
+    /// Data recorded by an earlier session at absolute block `lba`, `size` bytes long.
+    pub fn recorded(lba: u32, size: u64) -> FileData {
+        FileData {
+            kind: Kind::Recorded { lba },
+            size,
+        }
+    }
+
+    /// Where an earlier session recorded this data, for imported files.
+    pub fn recorded_lba(&self) -> Option<u32> {
+        match self.kind {
+            Kind::Recorded { lba } => Some(lba),
+            _ => None,
+        }
+    }
+
     /// The declared size in bytes.
     pub fn size(&self) -> u64 {
         self.size
@@ -80,6 +101,13 @@ impl FileData {
                 (OpenData::File { file, position: 0 }, actual)
             }
             Kind::Bytes(bytes) => (OpenData::Bytes(bytes.clone()), bytes.len() as u64),
+            Kind::Recorded { lba } => {
+                // Recorded data lies outside the new image, which references it in place.
+                return Err(ImapiError::with(
+                    crate::hresult::HResult::IMAPI_E_FSI_INTERNAL_ERROR,
+                    [format!("{item}: recorded at block {lba} by an earlier session")],
+                ));
+            }
             Kind::Reader(shared) => {
                 let actual = {
                     let mut reader = shared
@@ -103,6 +131,7 @@ impl fmt::Debug for FileData {
             Kind::Host(path) => write!(f, "FileData::Host({}, {} bytes)", path.display(), self.size),
             Kind::Bytes(_) => write!(f, "FileData::Bytes({} bytes)", self.size),
             Kind::Reader(_) => write!(f, "FileData::Reader({} bytes)", self.size),
+            Kind::Recorded { lba } => write!(f, "FileData::Recorded(LBA {lba}, {} bytes)", self.size),
         }
     }
 }

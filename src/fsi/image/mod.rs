@@ -4,7 +4,10 @@
 //! is returned with its exact HRESULT.
 
 mod items;
+mod multisession;
 mod settings;
+
+pub use multisession::MultisessionState;
 
 use super::boot::BootOptions;
 use super::edit::{self, Change, Check, EditContext, Undo};
@@ -55,6 +58,12 @@ pub struct FileSystemImage {
     fixed_time: Option<SystemTime>,
     /// One clone per live result or stream: while any lives the image is read-only.
     results: Arc<()>,
+    /// MultisessionInterfaces as set, with the one chosen (imapi2.md §3.4).
+    multisession: Option<MultisessionState>,
+    /// Which Windows the multisession decision emulates (docs/multisession.md).
+    multisession_policy: crate::burn::FsiMultisessionPolicy,
+    /// The file system imported from the previous session, and its volume name.
+    imported: Option<(FileSystems, String)>,
 }
 
 impl Default for FileSystemImage {
@@ -89,6 +98,9 @@ impl FileSystemImage {
             redundant_udf_metadata: true,
             fixed_time: None,
             results: Arc::new(()),
+            multisession: None,
+            multisession_policy: crate::burn::FsiMultisessionPolicy::default(),
+            imported: None,
         }
     }
 

@@ -199,10 +199,14 @@ pub fn plan(
     let mut file_data = Vec::with_capacity(tree.files.len());
     for file in &tree.files {
         let bytes = file.data.size();
-        let range = if bytes == 0 {
-            BlockRange::default()
-        } else {
-            space.allocate(blocks_for(bytes))?
+        let range = match file.data.recorded_lba() {
+            // Imported: the data stays where an earlier session recorded it.
+            Some(lba) => BlockRange {
+                lba,
+                blocks: blocks_for(bytes) as u32,
+            },
+            None if bytes == 0 => BlockRange::default(),
+            None => space.allocate(blocks_for(bytes))?,
         };
         file_data.push(data.len());
         data.push(DataExtent {

@@ -4,12 +4,14 @@
 //! IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED, never in a panic, a hang or an unbounded allocation.
 
 pub mod block;
+pub mod device;
 pub mod identify;
 pub mod imported;
 pub mod iso;
 pub mod rock_ridge;
 
 pub use block::{BlockReader, SeekBlockReader};
+pub use device::RecorderBlockReader;
 pub use identify::{VolumeDescriptors, identify_file_systems, scan_volume_descriptors};
 pub use imported::{Extent, ExtractReport, ImportedItem, ImportedTree, extract, read_file};
 pub use iso::{read_iso_tree, read_iso_tree_with};

@@ -1,0 +1,179 @@
+//! put/get_MultisessionInterfaces and the import family (imapi2.md §2.1, §3.3–§3.6): the seed
+//! method. Which list is accepted, and with which HRESULT one is refused, is decided by
+//! `burn::choose_multisession` (its decision table is docs/multisession.md); here the choice
+//! places the next session and the previous one is read back through the chosen object's
+//! ImportRecorder.
+
+use super::FileSystemImage;
+use crate::burn::{FsiMultisessionPolicy, MultisessionParameters, MultisessionRef, choose_multisession};
+use crate::fsi::options::{FileSystems, default_file_system_for_import};
+use crate::fsi::read::{RecorderBlockReader, identify_file_systems, read_tree};
+use crate::fsi::{FileData, FsiItemType};
+use crate::hresult::{HResult, ImapiError, ImapiResult};
+
+/// MultisessionInterfaces as set: the whole list (the getter returns it) and the chosen one.
+#[derive(Debug, Clone)]
+pub struct MultisessionState {
+    pub list: Vec<MultisessionRef>,
+    pub chosen: usize,
+}
+
+/// Where the next session goes, from the chosen object's parameters: the NextWritableAddress on
+/// sequential media; on random-writable media after the last written block, at a write-unit
+/// boundary (one physical session holding logical ones, imapi2.md §3.8).
+fn next_session(parameters: &MultisessionParameters) -> (u32, u32) {
+    match *parameters {
+        MultisessionParameters::Sequential {
+            next_writable_address,
+            free_sectors_on_media,
+            ..
+        } => (next_writable_address.max(0) as u32, free_sectors_on_media.max(0) as u32),
+        MultisessionParameters::RandomWrite {
+            write_unit_size,
+            last_written_address,
+            total_sectors_on_media,
+        } => {
+            let unit = write_unit_size.max(1) as u32;
+            let next = if last_written_address < 0 {
+                0
+            } else {
+                (last_written_address as u32 + 1).div_ceil(unit) * unit
+            };
+            (next, (total_sectors_on_media.max(0) as u32).saturating_sub(next))
+        }
+    }
+}
+
+impl FileSystemImage {
+    /// put_MultisessionInterfaces: accept the list (or refuse it with the exact HRESULT of
+    /// docs/multisession.md, leaving the image unchanged), mark the chosen object InUse, and lay
+    /// the image out for the next session: SessionStartBlock and FreeMediaBlocks follow it.
+    pub fn set_multisession_interfaces(&mut self, list: Option<Vec<MultisessionRef>>) -> ImapiResult<()> {
+        self.ensure_writable()?;
+        let chosen = choose_multisession(list.as_deref(), &self.multisession_policy)?;
+        let list = list.ok_or_else(|| ImapiError::new(HResult::E_POINTER))?;
+        let parameters = list[chosen]
+            .parameters()
+            .map_err(|_| ImapiError::new(HResult::IMAPI_E_BAD_MULTISESSION_PARAMETER))?;
+        let (start, free) = next_session(&parameters);
+        list[chosen].set_in_use(true);
+        self.session_start_block = start;
+        self.free_media_blocks = free;
+        self.multisession = Some(MultisessionState { list, chosen });
+        Ok(())
+    }
+
+    /// get_MultisessionInterfaces: what was set (`None` before).
+    pub fn multisession_interfaces(&self) -> Option<&[MultisessionRef]> {
+        self.multisession.as_ref().map(|m| &m.list[..])
+    }
+
+    /// The multisession object in use, if MultisessionInterfaces was set.
+    pub fn multisession_in_use(&self) -> Option<&MultisessionRef> {
+        self.multisession.as_ref().map(|m| &m.list[m.chosen])
+    }
+
+    /// Which Windows behaviour put_MultisessionInterfaces emulates (default Windows 7).
+    pub fn set_multisession_policy(&mut self, policy: FsiMultisessionPolicy) {
+        self.multisession_policy = policy;
+    }
+
+    pub fn multisession_policy(&self) -> &FsiMultisessionPolicy {
+        &self.multisession_policy
+    }
+
+    /// get_ImportedVolumeName: `None` until a file system was imported.
+    pub fn imported_volume_name(&self) -> Option<&str> {
+        self.imported.as_ref().map(|(_, name)| name.as_str())
+    }
+
+    /// A reader of the previous session through the chosen object's ImportRecorder, and where
+    /// that session starts. IMAPI_E_MULTISESSION_NOT_SET before MultisessionInterfaces;
+    /// IMAPI_E_EMPTY_DISC when nothing was recorded yet.
+    fn previous_session(&self) -> ImapiResult<(RecorderBlockReader, u32)> {
+        let chosen = self
+            .multisession_in_use()
+            .ok_or_else(|| ImapiError::new(HResult::IMAPI_E_MULTISESSION_NOT_SET))?;
+        let recorder = chosen.import_recorder()?;
+        let start = match chosen.parameters()? {
+            MultisessionParameters::Sequential {
+                start_address_of_previous_session,
+                ..
+            } => start_address_of_previous_session,
+            // Random-writable media hold their logical sessions in one physical one from LBA 0;
+            // the descriptors at 16 describe the newest (imapi2.md §3.8).
+            MultisessionParameters::RandomWrite {
+                last_written_address, ..
+            } => {
+                if last_written_address < 0 {
+                    -1
+                } else {
+                    0
+                }
+            }
+        };
+        let start = u32::try_from(start).map_err(|_| ImapiError::new(HResult::IMAPI_E_EMPTY_DISC))?;
+        Ok((RecorderBlockReader::new(recorder, None), start))
+    }
+
+    /// IdentifyFileSystemsOnDisc through the multisession object's recorder: the file systems of
+    /// the previous session.
+    pub fn identify_file_systems_on_disc(&self) -> ImapiResult<FileSystems> {
+        let (mut reader, start) = self.previous_session()?;
+        identify_file_systems(&mut reader, start)
+    }
+
+    /// ImportFileSystem: import the default file system of the previous session (UDF > Joliet >
+    /// ISO 9660); IMAPI_E_NO_SUPPORTED_FILE_SYSTEM when it holds none.
+    pub fn import_file_system(&mut self) -> ImapiResult<FileSystems> {
+        let found = self.identify_file_systems_on_disc()?;
+        let fs = default_file_system_for_import(found)
+            .map_err(|_| ImapiError::new(HResult::IMAPI_E_NO_SUPPORTED_FILE_SYSTEM))?;
+        self.import_specific_file_system(fs)
+    }
+
+    /// ImportSpecificFileSystem: read the tree of `fs` in the previous session and add it to the
+    /// image — metadata only: imported files keep their data where it was recorded, and items
+    /// already in the image win over imported ones of the same path (imapi2.md §3.5).
+    pub fn import_specific_file_system(&mut self, fs: FileSystems) -> ImapiResult<FileSystems> {
+        self.ensure_writable()?;
+        if !self.boot.is_empty() {
+            return Err(ImapiError::new(HResult::IMAPI_E_BOOT_OBJECT_CONFLICT));
+        }
+        let (mut reader, start) = self.previous_session()?;
+        let found = identify_file_systems(&mut reader, start)?;
+        if !found.contains(fs) {
+            return Err(ImapiError::with(
+                HResult::IMAPI_E_FILE_SYSTEM_NOT_FOUND,
+                [fs.to_string()],
+            ));
+        }
+        let tree = read_tree(&mut reader, start, fs)?;
+        for item in &tree.items {
+            if self.exists(&item.path)? != FsiItemType::NotFound {
+                continue;
+            }
+            if item.is_dir {
+                self.add_directory(&item.path)?;
+                continue;
+            }
+            let data = match item.extents.as_slice() {
+                [] => FileData::from_bytes(Vec::new()),
+                [extent] => FileData::recorded(extent.lba, item.size),
+                _ => {
+                    // Multi-extent files are read but not carried into a new session yet.
+                    return Err(ImapiError::with(
+                        HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
+                        [fs.to_string()],
+                    ));
+                }
+            };
+            self.add_file(&item.path, data)?;
+            if item.hidden {
+                self.set_hidden(&item.path, true)?;
+            }
+        }
+        self.imported = Some((fs, tree.volume_name.clone()));
+        Ok(fs)
+    }
+}

@@ -1,0 +1,145 @@
+//! The seed method end to end: IFileSystemImage::put_MultisessionInterfaces with the data
+//! writer's multisession objects, import of the previous session through the drive, and a second
+//! session written after the first — checked by isoinfo and by our own reader on the disc image.
+
+mod common;
+
+use burnbench::burn::{DataWriter, Recorder};
+use burnbench::drive::{Drive, DriveModel};
+use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
+use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
+use burnbench::hresult::HResult;
+use burnbench::media::medium::Medium;
+use burnbench::media::{Disc, Profile};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, UNIX_EPOCH};
+
+fn writer_for(disc: Disc) -> (DataWriter, Rc<RefCell<Drive>>) {
+    let mut drive = Drive::with_medium(DriveModel::builtin("bd-writer").unwrap(), Medium::in_memory(disc));
+    drive.settle();
+    let (recorder, drive) = Recorder::emulated(drive);
+    let writer = DataWriter::new();
+    writer.set_recorder(&recorder).unwrap();
+    writer.set_client_name("burnbench");
+    (writer, drive)
+}
+
+fn image() -> FileSystemImage {
+    let mut fsi = FileSystemImage::new();
+    fsi.set_fixed_time(Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+    fsi
+}
+
+fn burn(writer: &DataWriter, fsi: &FileSystemImage) {
+    let result = fsi.create_result_image().unwrap();
+    writer.write(&mut result.image_stream()).unwrap();
+}
+
+#[test]
+fn a_second_session_imports_the_first_and_references_its_data() {
+    let (writer, drive) = writer_for(Disc::new(Profile::CdR));
+    let first = b"first session data\n".repeat(300);
+    let mut fsi = image();
+    fsi.add_file("/a.txt", FileData::from_bytes(first.clone())).unwrap();
+    fsi.add_directory("/dir").unwrap();
+    fsi.add_file("/dir/b.txt", FileData::from_bytes(b"bee".to_vec()))
+        .unwrap();
+    burn(&writer, &fsi);
+    let first_start = writer.start_address_of_previous_session().unwrap();
+    assert_eq!(first_start, 0);
+
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    let nwa = writer.next_writable_address().unwrap() as u32;
+    assert_eq!(
+        next.session_start_block(),
+        nwa,
+        "the image is laid out for the next writable address"
+    );
+    assert_eq!(
+        next.identify_file_systems_on_disc().unwrap(),
+        FileSystems::ISO9660.union(FileSystems::JOLIET)
+    );
+    assert_eq!(next.import_file_system().unwrap(), FileSystems::JOLIET);
+    assert!(next.imported_volume_name().is_some());
+    next.add_file("/c.txt", FileData::from_bytes(b"sea".to_vec())).unwrap();
+    assert_eq!(next.file_count(), 3);
+    burn(&writer, &next);
+    assert_eq!(writer.start_address_of_previous_session().unwrap() as u32, nwa);
+
+    // The whole disc as a flat image: our reader and isoinfo see all three files in session 2,
+    // and a.txt's data is read from where session 1 recorded it.
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    let mut reader = SeekBlockReader::new(std::fs::File::open(&flat).unwrap()).unwrap();
+    let tree = read_tree(&mut reader, nwa, FileSystems::JOLIET).unwrap();
+    let paths: Vec<&str> = tree.items.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["/a.txt", "/c.txt", "/dir", "/dir/b.txt"]);
+    let a = tree.find("/a.txt").unwrap();
+    assert!(a.extents[0].lba < nwa, "a.txt still lives in session 1");
+    let mut content = Vec::new();
+    read_file(&mut reader, a, &mut content).unwrap();
+    assert_eq!(content, first);
+
+    if let Some(isoinfo) = common::peer("isoinfo") {
+        let out = std::process::Command::new(isoinfo)
+            .args(["-J", "-f", "-T", &nwa.to_string(), "-i"])
+            .arg(&flat)
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        for name in ["/a.txt", "/c.txt", "/dir/b.txt"] {
+            let found = listing.lines().any(|l| l.strip_suffix(";1").unwrap_or(l) == name);
+            assert!(found, "{name} missing:\n{listing}");
+        }
+    }
+}
+
+#[test]
+fn the_seed_method_refuses_with_the_documented_codes_and_changes_nothing() {
+    let cases = [
+        (Disc::new(Profile::CdR), HResult::IMAPI_E_IMPORT_SEEK_FAILURE),
+        (
+            Disc::pressed(Profile::DvdR, 1000, false),
+            HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE,
+        ),
+        (
+            Disc::pressed(Profile::DvdRom, 1000, false),
+            HResult::IMAPI_E_IMPORT_MEDIA_NOT_ALLOWED,
+        ),
+    ];
+    for (disc, code) in cases {
+        let profile = disc.profile;
+        let (writer, _drive) = writer_for(disc);
+        let mut fsi = image();
+        let error = fsi
+            .set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+            .unwrap_err();
+        assert_eq!(error.code, code, "{profile:?}");
+        assert!(fsi.multisession_interfaces().is_none());
+        assert_eq!(fsi.session_start_block(), 0);
+    }
+    let mut fsi = image();
+    assert_eq!(
+        fsi.set_multisession_interfaces(None).unwrap_err().code,
+        HResult::E_POINTER
+    );
+    assert_eq!(
+        fsi.import_file_system().unwrap_err().code,
+        HResult::IMAPI_E_MULTISESSION_NOT_SET
+    );
+}
+
+#[test]
+fn blank_overwritable_media_are_accepted_and_the_getter_returns_what_was_set() {
+    let (writer, _drive) = writer_for(Disc::new(Profile::BdRe));
+    let list = writer.multisession_interfaces().unwrap();
+    let mut fsi = image();
+    fsi.set_multisession_interfaces(Some(list.clone())).unwrap();
+    assert_eq!(fsi.multisession_interfaces().unwrap().len(), list.len());
+    assert_eq!(fsi.session_start_block(), 0);
+    assert_eq!(fsi.import_file_system().unwrap_err().code, HResult::IMAPI_E_EMPTY_DISC);
+}
