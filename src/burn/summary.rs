@@ -66,6 +66,16 @@ pub struct MediaSummary {
 }
 
 impl MediaSummary {
+    /// The disc status as people read it (MMC's name in parentheses where ours differs).
+    pub fn status_label(&self) -> &'static str {
+        match self.status {
+            "Finalized" => "finalized (complete)",
+            "RandomAccess" => "random access (others)",
+            "Appendable" => "appendable",
+            _ => "blank",
+        }
+    }
+
     pub fn from_probe(path: &str, probe: &MediaProbe, written_sectors: u64) -> MediaSummary {
         let profile = Profile::from_code(probe.current_profile);
         let disc = &probe.disc;

@@ -168,7 +168,7 @@ fn make_dirs(fsi: &mut FileSystemImage, path: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn add_source(fsi: &mut FileSystemImage, source: &str) -> Result<u64, String> {
+pub(super) fn add_source(fsi: &mut FileSystemImage, source: &str) -> Result<u64, String> {
     let (host, target) = split_graft(source);
     let host_path = Path::new(host);
     let metadata = std::fs::metadata(host_path).map_err(|e| format!("{host}: {e}"))?;

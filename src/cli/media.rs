@@ -252,12 +252,7 @@ fn mib(blocks: u64) -> String {
 fn render_summary(s: &MediaSummary) -> String {
     let mut out = format!("{}\n", s.path);
     let mut facts = Table::new(&["profile", &format!("{} ({})", s.profile_name, s.profile_code)]);
-    let status = match s.status {
-        "Finalized" => "finalized (complete)",
-        "RandomAccess" => "random access (others)",
-        "Appendable" => "appendable",
-        _ => "blank",
-    };
+    let status = s.status_label();
     facts.row(vec![
         "disc status".into(),
         format!("{status}, last session {}", s.last_session_state),

@@ -1,6 +1,7 @@
 //! The `burnbench` command line (clap derive). Parses arguments and prints; everything it calls
 //! is library API that the tests use too (ripgrep's shape: a thin `main.rs`).
 
+mod burn;
 mod image;
 pub(crate) mod media;
 mod raw;
@@ -24,6 +25,11 @@ pub enum Command {
     /// Build ISO 9660 / Joliet images from host files, list them and extract from them.
     #[command(subcommand)]
     Image(image::ImageCommand),
+    /// Burn host files onto a media image as a new session, as an IMAPI2 data burn does
+    /// (importing the previous session first)
+    Burn(burn::BurnArgs),
+    /// Erase a media image: BLANK on CD-RW / DVD-RW, format on DVD+RW / BD-RE
+    Erase(burn::EraseArgs),
     /// Create, inspect and fill emulated media (media images).
     #[command(subcommand)]
     Media(media::MediaCommand),
@@ -58,6 +64,8 @@ pub fn main() -> i32 {
 /// Run a parsed command; the error is the one line to print.
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Burn(args) => burn::burn(args),
+        Command::Erase(args) => burn::erase(args),
         Command::Image(command) => image::run(command),
         Command::Media(command) => media::run(command),
         Command::Raw(args) => raw::run(args),

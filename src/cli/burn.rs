@@ -1,0 +1,153 @@
+//! `burnbench burn` and `burnbench erase`: an IMAPI-style data burn or erase of a media image,
+//! through the emulated drive — the same recorder, data writer, image builder and eraser a
+//! scenario uses, so what they do to the disc is what a burning program would see.
+
+use super::line;
+use super::media::drive_model;
+use crate::burn::probe::MediaProbe;
+use crate::burn::summary::MediaSummary;
+use crate::burn::{DataWriter, Eraser, Recorder, WriteAction};
+use crate::drive::Drive;
+use crate::fsi::FileSystemImage;
+use crate::media::medium::Medium;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// The client name the CLI gives IMAPI objects.
+const CLIENT: &str = "burnbench";
+
+#[derive(Debug, Args)]
+pub struct BurnArgs {
+    /// Media image to burn onto (its changes are saved)
+    #[arg(long)]
+    media: PathBuf,
+    /// Drive model: bd-writer, dvd-writer or cd-rw
+    #[arg(long, default_value = "bd-writer")]
+    drive: String,
+    /// Close the disc after this session (ForceMediaToBeClosed)
+    #[arg(long)]
+    close: bool,
+    /// Volume name of the new session
+    #[arg(long)]
+    volume_name: Option<String>,
+    /// Hide the progress bar
+    #[arg(long, short)]
+    quiet: bool,
+    /// Host folders or files, each optionally `=/path/in/image` (as in `image build`); files of
+    /// the new session replace same-named ones of earlier sessions
+    #[arg(required = true, value_name = "SRC")]
+    sources: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    /// Media image to erase (its changes are saved)
+    #[arg(long)]
+    media: PathBuf,
+    /// Drive model: bd-writer, dvd-writer or cd-rw
+    #[arg(long, default_value = "bd-writer")]
+    drive: String,
+    /// Full erase (the whole disc) instead of a quick one
+    #[arg(long)]
+    full: bool,
+}
+
+/// A recorder over the media image at `path` in an emulated drive of `model`.
+fn recorder(path: &PathBuf, model: &str) -> Result<(Recorder, Rc<RefCell<Drive>>), String> {
+    let medium = Medium::open(path, None).map_err(line)?;
+    let mut drive = Drive::with_medium(drive_model(model)?, medium);
+    drive.settle();
+    Ok(Recorder::emulated(drive))
+}
+
+fn bar(total: u64, quiet: bool) -> Result<ProgressBar, String> {
+    let bar = ProgressBar::new(total);
+    if quiet || !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg:12} {wide_bar} {pos}/{len} blocks ETA {eta}").map_err(line)?,
+    );
+    Ok(bar)
+}
+
+/// One line on the medium afterwards, from what the drive answers.
+fn report(drive: &Rc<RefCell<Drive>>, path: &PathBuf) -> Result<String, String> {
+    let mut drive = drive.borrow_mut();
+    let written = drive.medium().map_or(0, Medium::written_sectors);
+    let probe = MediaProbe::query(&mut *drive).map_err(line)?;
+    let s = MediaSummary::from_probe(&path.display().to_string(), &probe, written);
+    Ok(format!(
+        "{}: {} {}, {} session(s), {} blocks readable, {} blocks free",
+        s.path,
+        s.profile_name,
+        s.status_label(),
+        s.sessions,
+        s.readable_blocks,
+        s.free_blocks
+    ))
+}
+
+/// `burnbench burn`: the canonical IMAPI2 sequence (imapi2.md §3.2) — import the previous
+/// session unless the medium is blank, add the sources, write the result as a new session.
+pub fn burn(args: BurnArgs) -> Result<(), String> {
+    let (recorder, drive) = recorder(&args.media, &args.drive)?;
+    let writer = DataWriter::new();
+    writer.set_recorder(&recorder).map_err(line)?;
+    writer.set_client_name(CLIENT);
+    writer.set_force_media_to_be_closed(args.close).map_err(line)?;
+    // A DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5).
+    writer
+        .set_disable_consumer_dvd_compatibility_mode(!args.close)
+        .map_err(line)?;
+    let mut fsi = FileSystemImage::new();
+    if let Some(name) = &args.volume_name {
+        fsi.set_volume_name(name).map_err(line)?;
+    }
+    if writer.media_heuristically_blank().map_err(line)? {
+        let free = writer.free_sectors_on_media().map_err(line)?;
+        fsi.set_free_media_blocks(free.max(0) as u32).map_err(line)?;
+    } else {
+        let interfaces = writer.multisession_interfaces().map_err(line)?;
+        fsi.set_multisession_interfaces(Some(interfaces))
+            .map_err(|e| format!("{}: cannot add a session: {e}", args.media.display()))?;
+        fsi.import_file_system()
+            .map_err(|e| format!("{}: cannot import the last session: {e}", args.media.display()))?;
+    }
+    for source in &args.sources {
+        super::image::add_source(&mut fsi, source)?;
+    }
+    let result = fsi.create_result_image().map_err(line)?;
+    let bar = bar(u64::from(result.total_blocks()), args.quiet)?;
+    writer
+        .write_with_progress(&mut result.image_stream(), None, &mut |p| {
+            bar.set_message(format!("{:?}", p.action));
+            if p.action == WriteAction::WritingData {
+                bar.set_position((p.last_written_lba - p.start_lba + 1).max(0) as u64);
+            }
+        })
+        .map_err(|e| format!("{}: {e}", args.media.display()))?;
+    bar.finish_and_clear();
+    drive.borrow_mut().commit().map_err(line)?;
+    println!("{}", report(&drive, &args.media)?);
+    Ok(())
+}
+
+/// `burnbench erase`: IDiscFormat2Erase — BLANK on CD-RW and DVD-RW, a format on DVD+RW and BD-RE.
+pub fn erase(args: EraseArgs) -> Result<(), String> {
+    let (recorder, drive) = recorder(&args.media, &args.drive)?;
+    let eraser = Eraser::new();
+    eraser.set_recorder(Some(&recorder)).map_err(line)?;
+    eraser.set_client_name(CLIENT);
+    eraser.set_full_erase(args.full);
+    eraser
+        .erase_media()
+        .map_err(|e| format!("{}: {e}", args.media.display()))?;
+    drive.borrow_mut().commit().map_err(line)?;
+    println!("{}", report(&drive, &args.media)?);
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! `burnbench burn` and `burnbench erase`: IMAPI-style data burns onto media images through the
+//! emulated drive, several sessions deep, read back by isoinfo and by `image extract`.
+
+mod common;
+
+use common::run;
+use std::path::Path;
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn three_sessions_on_a_cd_r_keep_replace_and_add_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("s1/a.txt"), "old a");
+    write(&d.join("s1/d/b.txt"), "bee");
+    write(&d.join("s2/a.txt"), "new a");
+    write(&d.join("s2/c.txt"), "sea");
+    let media = d.join("cd.bbm");
+    let media = media.to_str().unwrap();
+    ok(&run(&["media", "create", media, "--profile", "cd-r"]));
+    let first = ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "--quiet",
+        d.join("s1").to_str().unwrap(),
+    ]));
+    assert!(
+        first.contains("CD-R appendable, 2 session(s), 302 blocks readable"),
+        "{first}"
+    );
+    ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "--quiet",
+        d.join("s2").to_str().unwrap(),
+    ]));
+    let third = ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "--quiet",
+        &format!("{}=/more", d.join("s2").display()),
+    ]));
+    assert!(third.contains("4 session(s)"), "{third}");
+
+    let info: serde_json::Value = serde_json::from_slice(&run(&["media", "info", media, "--json"]).stdout).unwrap();
+    let tracks = info["tracks"].as_array().unwrap();
+    let last_session = tracks[tracks.len() - 2]["start"].as_u64().unwrap().to_string();
+    let flat = d.join("disc.img");
+    ok(&run(&["media", "export", media, flat.to_str().unwrap()]));
+    let out = d.join("out");
+    ok(&run(&[
+        "image",
+        "extract",
+        flat.to_str().unwrap(),
+        "/",
+        out.to_str().unwrap(),
+        "--session-start",
+        &last_session,
+    ]));
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    assert_eq!(
+        (read("a.txt"), read("d/b.txt"), read("c.txt"), read("more/c.txt")),
+        ("new a".into(), "bee".into(), "sea".into(), "sea".into())
+    );
+
+    if let Some(isoinfo) = common::peer("isoinfo") {
+        let listing = std::process::Command::new(isoinfo)
+            .args(["-J", "-f", "-T", &last_session, "-i"])
+            .arg(&flat)
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&listing.stdout);
+        for name in ["/a.txt", "/c.txt", "/d/b.txt", "/more/a.txt", "/more/c.txt"] {
+            assert!(
+                listing.lines().any(|l| l.strip_suffix(";1").unwrap_or(l) == name),
+                "{name}:\n{listing}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_closed_dvd_plus_r_refuses_another_session_with_the_hresult() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("s/a.txt"), "a");
+    let media = dir.path().join("dvd.bbm");
+    let media = media.to_str().unwrap();
+    let src = dir.path().join("s");
+    ok(&run(&["media", "create", media, "--profile", "dvd+r"]));
+    let closed = ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "--close",
+        "--quiet",
+        src.to_str().unwrap(),
+    ]));
+    assert!(closed.contains("DVD+R finalized (complete)"), "{closed}");
+    let refused = run(&["burn", "--media", media, "--quiet", src.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE (0xC0AAB15C)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn erase_blanks_a_cd_rw_and_refuses_a_cd_r() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("s/a.txt"), "a");
+    let rw = dir.path().join("rw.bbm");
+    ok(&run(&["media", "create", rw.to_str().unwrap(), "--profile", "cd-rw"]));
+    ok(&run(&[
+        "burn",
+        "--media",
+        rw.to_str().unwrap(),
+        "--quiet",
+        dir.path().join("s").to_str().unwrap(),
+    ]));
+    let erased = ok(&run(&["erase", "--media", rw.to_str().unwrap()]));
+    assert!(
+        erased.contains("CD-RW blank, 1 session(s), 0 blocks readable"),
+        "{erased}"
+    );
+    let cd_r = dir.path().join("r.bbm");
+    ok(&run(&["media", "create", cd_r.to_str().unwrap(), "--profile", "cd-r"]));
+    let refused = run(&["erase", "--media", cd_r.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("E_IMAPI_ERASE_MEDIA_IS_NOT_ERASABLE (0x80AA0904)"));
+}
