@@ -14,7 +14,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::RefCell;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// The client name the CLI gives IMAPI objects.
@@ -57,7 +57,7 @@ pub struct EraseArgs {
 }
 
 /// A recorder over the media image at `path` in an emulated drive of `model`.
-fn recorder(path: &PathBuf, model: &str) -> Result<(Recorder, Rc<RefCell<Drive>>), String> {
+fn recorder(path: &Path, model: &str) -> Result<(Recorder, Rc<RefCell<Drive>>), String> {
     let medium = Medium::open(path, None).map_err(line)?;
     let mut drive = Drive::with_medium(drive_model(model)?, medium);
     drive.settle();
@@ -76,7 +76,7 @@ fn bar(total: u64, quiet: bool) -> Result<ProgressBar, String> {
 }
 
 /// One line on the medium afterwards, from what the drive answers.
-fn report(drive: &Rc<RefCell<Drive>>, path: &PathBuf) -> Result<String, String> {
+fn report(drive: &Rc<RefCell<Drive>>, path: &Path) -> Result<String, String> {
     let mut drive = drive.borrow_mut();
     let written = drive.medium().map_or(0, Medium::written_sectors);
     let probe = MediaProbe::query(&mut *drive).map_err(line)?;
