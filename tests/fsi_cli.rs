@@ -124,20 +124,36 @@ fn the_same_sources_and_timestamp_give_the_same_image() {
 }
 
 #[test]
-fn udf_is_refused_until_it_exists() {
+fn udf_builds_and_lists_and_2_50_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     sources(dir.path());
+    let image = dir.path().join("u.iso");
+    ok(&[
+        "image",
+        "build",
+        p(&dir.path().join("one")),
+        "-o",
+        p(&image),
+        "--fs",
+        "iso9660,udf",
+        "--udf-revision",
+        "2.01",
+    ]);
+    let listing = ok(&["image", "ls", p(&image), "--fs", "udf"]);
+    assert!(listing.contains("/sub/b.txt"), "{listing}");
     let line = fails(&[
         "image",
         "build",
         p(&dir.path().join("one")),
         "-o",
-        p(&dir.path().join("u.iso")),
+        p(&dir.path().join("v.iso")),
         "--fs",
         "iso9660,udf",
+        "--udf-revision",
+        "2.50",
     ]);
-    assert!(line.contains("UDF output is not available yet"), "{line}");
-    assert!(!dir.path().join("u.iso").exists());
+    assert!(line.contains("IMAPI_E_FSI_INTERNAL_ERROR"), "{line}");
+    assert!(!dir.path().join("v.iso").exists());
 }
 
 #[test]

@@ -302,6 +302,7 @@ fn a_udf_recognition_sequence_is_identified() {
         burnbench::fsi::default_file_system_for_import(found).unwrap(),
         FileSystems::UDF
     );
+    // A recognition sequence without an anchor at 256 or at the end is no readable UDF volume.
     let err = read::read_tree(&mut reader, 0, FileSystems::UDF).unwrap_err();
-    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED);
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR);
 }

@@ -470,7 +470,7 @@ fn a_missing_file_system_is_file_system_not_found() {
         "IMAPI_E_FILE_SYSTEM_NOT_FOUND (0xC0AAB152): The specified disc does not contain a 'Joliet' file system."
     );
     let err = read::read_tree(&mut reader, 0, FileSystems::UDF).unwrap_err();
-    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED);
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_NOT_FOUND);
 }
 
 #[test]

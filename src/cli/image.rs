@@ -59,9 +59,12 @@ pub struct BuildArgs {
     /// Image file to write
     #[arg(short, long, value_name = "OUT.iso")]
     output: PathBuf,
-    /// File systems to create, comma separated: iso9660, joliet (udf is not available yet)
+    /// File systems to create, comma separated: iso9660, joliet, udf
     #[arg(long, default_value = "iso9660,joliet")]
     fs: String,
+    /// UDF revision with --fs udf: 1.02, 1.50, 2.00 or 2.01 (2.50/2.60 are not written yet)
+    #[arg(long, default_value = "1.02", value_name = "REV")]
+    udf_revision: String,
     /// Volume name (up to 15 characters; A-Z 0-9 _ for ISO 9660, also a-z and . with Joliet)
     #[arg(long)]
     volume_name: Option<String>,
@@ -249,12 +252,11 @@ fn boot_options(args: &BuildArgs, boot: &Path) -> Result<BootOptions, String> {
 
 fn build(args: BuildArgs) -> Result<(), String> {
     let systems = FileSystems::parse_list(&args.fs)?;
-    if systems.contains(FileSystems::UDF) {
-        return Err("--fs udf: UDF output is not available yet; use --fs iso9660,joliet".into());
-    }
     let mut fsi = FileSystemImage::new();
     fsi.set_fixed_time(Some(fixed_time(args.timestamp)?));
     fsi.set_file_systems_to_create(systems).map_err(line)?;
+    let revision = burnbench_udf_revision(&args.udf_revision)?;
+    fsi.set_udf_revision(revision).map_err(line)?;
     fsi.set_iso9660_interchange_level(args.iso_level).map_err(line)?;
     fsi.set_free_media_blocks(0).map_err(line)?;
     fsi.set_session_start_block(args.session_start).map_err(line)?;
@@ -331,6 +333,12 @@ fn copy_sparse(stream: &mut ImageStream, out: &mut File, progress: &mut dyn FnMu
     }
     out.set_len(total)?;
     out.flush()
+}
+
+/// `--udf-revision`: `2.01` or `0x201`, one of UDFRevisionsSupported.
+fn burnbench_udf_revision(text: &str) -> Result<u32, String> {
+    crate::fsi::options::parse_udf_revision(text)
+        .ok_or_else(|| format!("--udf-revision {text}: expected 1.02, 1.50, 2.00, 2.01, 2.50 or 2.60"))
 }
 
 fn open_image(image: &Path) -> Result<SeekBlockReader<File>, String> {

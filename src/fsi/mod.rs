@@ -6,6 +6,7 @@
 //! * [`layout`]: the planner; each file system is a [`layout::FileSystemEmitter`] and all of them
 //!   share the file data extents (docs/image-builder.md).
 //! * [`iso9660`]: ISO 9660 and Joliet structures and their emitter; [`eltorito`]: boot catalog.
+//! * [`udf`]: UDF structures and the UDF emitter (revisions 1.02–2.01).
 //! * [`FileSystemImageResult`] / [`ImageStream`]: the image, produced block by block.
 
 pub mod boot;
@@ -23,6 +24,7 @@ pub mod read;
 mod result;
 pub mod source;
 mod tree;
+pub mod udf;
 
 pub use boot::{BootOptions, EmulationType, PlatformId};
 pub use host::AddTreeReport;

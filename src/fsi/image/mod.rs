@@ -311,14 +311,6 @@ impl FileSystemImage {
         if self.file_systems.is_empty() {
             return Err(ImapiError::new(HResult::IMAPI_E_NO_OUTPUT));
         }
-        if self.file_systems.contains(FileSystems::UDF) {
-            // UDF output arrives with its own emitter (docs/image-builder.md); until then a request
-            // for it must not silently produce an image without it.
-            return Err(ImapiError::with(
-                HResult::IMAPI_E_FSI_INTERNAL_ERROR,
-                ["UDF output is not implemented yet"],
-            ));
-        }
         if !self.boot.is_empty() && self.session_start_block != 0 {
             return Err(ImapiError::new(HResult::IMAPI_E_BOOT_OBJECT_CONFLICT));
         }
@@ -334,6 +326,10 @@ impl FileSystemImage {
         }
         if self.file_systems.contains(FileSystems::JOLIET) {
             emitters.push(Box::new(IsoEmitter::new(&tree, Flavor::Joliet, level, self.strict)?));
+        }
+        if self.file_systems.contains(FileSystems::UDF) {
+            // UDF 1.02–2.01; 2.50/2.60 (metadata partition) are refused with IMAPI_E_FSI_INTERNAL_ERROR.
+            emitters.push(Box::new(crate::fsi::udf::UdfEmitter::new(&tree, self.udf_revision)?));
         }
         let volume = Volume {
             name: self.effective_volume_name(),

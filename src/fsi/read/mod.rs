@@ -9,25 +9,23 @@ pub mod identify;
 pub mod imported;
 pub mod iso;
 pub mod rock_ridge;
+pub mod udf;
 
 pub use block::{BlockReader, SeekBlockReader};
 pub use device::RecorderBlockReader;
 pub use identify::{VolumeDescriptors, identify_file_systems, scan_volume_descriptors};
 pub use imported::{Extent, ExtractReport, ImportedItem, ImportedTree, extract, read_file};
 pub use iso::{read_iso_tree, read_iso_tree_with};
+pub use udf::{UdfVolume, read_udf_tree, read_udf_volume};
 
 use crate::fsi::options::FileSystems;
-use crate::hresult::{HResult, ImapiError, ImapiResult};
+use crate::hresult::{ImapiError, ImapiResult};
 
-/// Reads the tree of `fs` (one file system) in the session at `session_start`. UDF is identified
-/// but not read yet: IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED.
+/// Reads the tree of `fs` (one file system) in the session at `session_start`.
 pub fn read_tree(reader: &mut dyn BlockReader, session_start: u32, fs: FileSystems) -> ImapiResult<ImportedTree> {
     match fs {
         FileSystems::ISO9660 | FileSystems::JOLIET => read_iso_tree(reader, session_start, fs),
-        FileSystems::UDF => Err(ImapiError::with(
-            HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
-            ["UDF", "the UDF reader is not implemented yet"],
-        )),
+        FileSystems::UDF => read_udf_tree(reader, session_start),
         _ => Err(ImapiError::invalid_param("fileSystem")),
     }
 }
