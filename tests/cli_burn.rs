@@ -140,3 +140,59 @@ fn erase_blanks_a_cd_rw_and_refuses_a_cd_r() {
     let refused = run(&["erase", "--media", cd_r.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("E_IMAPI_ERASE_MEDIA_IS_NOT_ERASABLE (0x80AA0904)"));
 }
+
+#[test]
+fn logical_sessions_on_a_bd_re_are_found_at_lba_16() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("s1/a.txt"), "old a");
+    write(&d.join("s1/d/b.txt"), "bee");
+    write(&d.join("s2/a.txt"), "new a");
+    let media = d.join("bd.bbm");
+    let media = media.to_str().unwrap();
+    ok(&run(&[
+        "media",
+        "create",
+        media,
+        "--profile",
+        "bd-re",
+        "--state",
+        "formatted",
+    ]));
+    for source in [
+        d.join("s1").display().to_string(),
+        d.join("s2").display().to_string(),
+        format!("{}=/third", d.join("s2").display()),
+    ] {
+        ok(&run(&["burn", "--media", media, "--quiet", &source]));
+    }
+    let flat = d.join("disc.img");
+    ok(&run(&["media", "export", media, flat.to_str().unwrap()]));
+    let out = d.join("out");
+    ok(&run(&[
+        "image",
+        "extract",
+        flat.to_str().unwrap(),
+        "/",
+        out.to_str().unwrap(),
+    ]));
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    assert_eq!(
+        (read("a.txt"), read("d/b.txt"), read("third/a.txt")),
+        ("new a".into(), "bee".into(), "new a".into())
+    );
+    if let Some(isoinfo) = common::peer("isoinfo") {
+        let listing = std::process::Command::new(isoinfo)
+            .args(["-J", "-f", "-i"])
+            .arg(&flat)
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&listing.stdout);
+        for name in ["/a.txt", "/d/b.txt", "/third/a.txt"] {
+            assert!(
+                listing.lines().any(|l| l.strip_suffix(";1").unwrap_or(l) == name),
+                "{name}:\n{listing}"
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@
 use super::FileSystemImage;
 use crate::burn::{FsiMultisessionPolicy, MultisessionParameters, MultisessionRef, choose_multisession};
 use crate::fsi::options::{FileSystems, default_file_system_for_import};
+use crate::fsi::random_write::next_logical_session;
 use crate::fsi::read::{RecorderBlockReader, identify_file_systems, read_tree};
 use crate::fsi::{FileData, FsiItemType};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
@@ -19,10 +20,11 @@ pub struct MultisessionState {
 }
 
 /// Where the next session goes, from the chosen object's parameters: the NextWritableAddress on
-/// sequential media; on random-writable media after the last written block, at a write-unit
-/// boundary (one physical session holding logical ones, imapi2.md §3.8).
-fn next_session(parameters: &MultisessionParameters) -> (u32, u32) {
-    match *parameters {
+/// sequential media; on random-writable media (one physical session holding logical ones,
+/// imapi2.md §3.8) after the volume the descriptors at LBA 16 describe, at a write-unit boundary
+/// (growisofs, udf-iso.md §3.2) — 0 on a blank disc.
+fn next_session(chosen: &MultisessionRef, parameters: &MultisessionParameters) -> ImapiResult<(u32, u32)> {
+    Ok(match *parameters {
         MultisessionParameters::Sequential {
             next_writable_address,
             free_sectors_on_media,
@@ -33,15 +35,15 @@ fn next_session(parameters: &MultisessionParameters) -> (u32, u32) {
             last_written_address,
             total_sectors_on_media,
         } => {
-            let unit = write_unit_size.max(1) as u32;
             let next = if last_written_address < 0 {
                 0
             } else {
-                (last_written_address as u32 + 1).div_ceil(unit) * unit
+                let mut reader = RecorderBlockReader::new(chosen.import_recorder()?, None);
+                next_logical_session(&mut reader, write_unit_size.max(1) as u32)
             };
             (next, (total_sectors_on_media.max(0) as u32).saturating_sub(next))
         }
-    }
+    })
 }
 
 impl FileSystemImage {
@@ -55,7 +57,7 @@ impl FileSystemImage {
         let parameters = list[chosen]
             .parameters()
             .map_err(|_| ImapiError::new(HResult::IMAPI_E_BAD_MULTISESSION_PARAMETER))?;
-        let (start, free) = next_session(&parameters);
+        let (start, free) = next_session(&list[chosen], &parameters)?;
         list[chosen].set_in_use(true);
         self.session_start_block = start;
         self.free_media_blocks = free;
