@@ -235,7 +235,9 @@ impl<'a> WriteRun<'a> {
                         self.set_speed(state)?;
                         speed_set = true;
                     }
-                    cancelled = !self.write_data(*lba, *postgap_blocks, stream, ranges)?;
+                    // DVD-RW restricted overwrite takes whole 16-block ECC blocks only (mmc.md §2.2).
+                    let unit = state.profile.map_or(1, |p| p.facts().overwrite_alignment_blocks);
+                    cancelled = !self.write_data(*lba, *postgap_blocks, unit, stream, ranges)?;
                 }
                 Step::SynchronizeCache => {
                     self.report(WriteAction::Finalization);
@@ -331,6 +333,7 @@ impl<'a> WriteRun<'a> {
         &mut self,
         lba: u32,
         postgap_blocks: u32,
+        unit: u32,
         stream: &mut S,
         ranges: Option<&[Range<u32>]>,
     ) -> ImapiResult<bool> {
@@ -349,12 +352,16 @@ impl<'a> WriteRun<'a> {
                     return Ok(false);
                 }
                 let blocks = WRITE_CHUNK_BLOCKS.min(range.end - offset);
-                let bytes = &mut buffer[..(u64::from(blocks) * SECTOR_BYTES) as usize];
+                let read = (u64::from(blocks) * SECTOR_BYTES) as usize;
                 stream
-                    .read_exact(bytes)
+                    .read_exact(&mut buffer[..read])
                     .map_err(|_| HResult::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED)?;
                 self.progress.last_read_lba = i64::from(lba + offset + blocks) - 1;
-                self.write_blocks(lba + offset, bytes, blocks)?;
+                // The last write of a range is zero-filled to the medium's write unit.
+                let padded = blocks.div_ceil(unit.max(1)) * unit.max(1);
+                let bytes = &mut buffer[..(u64::from(padded) * SECTOR_BYTES) as usize];
+                bytes[read..].fill(0);
+                self.write_blocks(lba + offset, bytes, padded)?;
                 offset += blocks;
                 self.progress.last_written_lba = i64::from(lba + offset) - 1;
                 self.report(WriteAction::WritingData);

@@ -6,9 +6,9 @@ use super::line;
 use super::media::drive_model;
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
-use crate::burn::{DataWriter, Eraser, MultisessionKind, Recorder, WriteAction, WriteProgress};
+use crate::burn::{DataWriter, Eraser, Recorder, WriteAction, WriteProgress};
 use crate::drive::Drive;
-use crate::fsi::{FileSystemImage, RandomWriteImage};
+use crate::fsi::FileSystemImage;
 use crate::media::medium::Medium;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -121,27 +121,16 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
     for source in &args.sources {
         super::image::add_source(&mut fsi, source)?;
     }
-    let result = fsi.create_result_image().map_err(line)?;
-    let bar = bar(u64::from(result.total_blocks()), args.quiet)?;
+    let bar = bar(u64::from(fsi.used_blocks().min(u64::from(u32::MAX)) as u32), args.quiet)?;
     let mut progress = |p: &WriteProgress| {
         bar.set_message(format!("{:?}", p.action));
         if p.action == WriteAction::WritingData {
+            bar.set_length(p.sector_count.max(0) as u64);
             bar.set_position((p.last_written_lba - p.start_lba + 1).max(0) as u64);
         }
     };
-    let start = fsi.session_start_block();
-    let random_write = fsi
-        .multisession_in_use()
-        .is_some_and(|m| m.kind() == MultisessionKind::RandomWrite);
-    let written = if random_write && start > 0 {
-        // A later logical session: written after the last one, its descriptors copied to 16.
-        let mut image = RandomWriteImage::new(&result, start).map_err(line)?;
-        let ranges = image.modified_blocks();
-        writer.write_with_progress(&mut image, Some(&ranges), &mut progress)
-    } else {
-        writer.write_with_progress(&mut result.image_stream(), None, &mut progress)
-    };
-    written.map_err(|e| format!("{}: {e}", args.media.display()))?;
+    fsi.write_session(&writer, &mut progress)
+        .map_err(|e| format!("{}: {e}", args.media.display()))?;
     bar.finish_and_clear();
     drive.borrow_mut().commit().map_err(line)?;
     println!("{}", report(&drive, &args.media)?);

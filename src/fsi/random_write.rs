@@ -15,8 +15,11 @@ use std::ops::Range;
 
 /// Volume descriptor type of the set terminator (ECMA-119 8.3).
 const TERMINATOR: u8 = 255;
-/// Most descriptors copied to 16: blocks 16–31 (growisofs overlays up to 16 VDs).
-const MAX_DESCRIPTORS: u32 = 16;
+/// Blocks rewritten at 16: 16–31, the 32 KiB growisofs rewrites (a whole write unit of DVD-RW
+/// restricted overwrite), with the new descriptors over what was there.
+const HEAD_BLOCKS: u32 = 16;
+/// Sessions are written in whole 64 KiB clusters (BD-RE; two DVD ECC blocks).
+const UNIT_BLOCKS: u32 = 32;
 /// ISO 9660 volume space size, both-endian, in PVD and SVD (udf-iso.md §1.3).
 const VOLUME_SPACE_SIZE_LE: Range<usize> = 80..84;
 const VOLUME_SPACE_SIZE_BE: Range<usize> = 84..88;
@@ -45,15 +48,22 @@ pub struct RandomWriteImage {
 }
 
 impl RandomWriteImage {
-    /// Wrap `result` (made with SessionStartBlock = `start`).
-    pub fn new(result: &FileSystemImageResult, start: u32) -> ImapiResult<RandomWriteImage> {
+    /// Wrap `result` (made with SessionStartBlock = `start`, a multiple of the write unit).
+    /// `disc` reads what LBA 16–31 hold now: only the descriptor blocks are replaced (growisofs
+    /// overlays them on the 32 KiB it read), so the first session's data there stays intact.
+    pub fn new(
+        result: &FileSystemImageResult,
+        start: u32,
+        disc: &mut dyn BlockReader,
+    ) -> ImapiResult<RandomWriteImage> {
         let mut session = result.image_stream();
         let blocks = result.total_blocks();
         let end = start + blocks;
-        let mut head = Vec::new();
+        let internal = |e: io::Error| ImapiError::with(HResult::IMAPI_E_FSI_INTERNAL_ERROR, [e.to_string()]);
+        let mut head = vec![0u8; HEAD_BLOCKS as usize * BLOCK];
+        disc.read_blocks(16, &mut head)?;
         let mut block = vec![0u8; BLOCK];
-        for i in 0..MAX_DESCRIPTORS.min(blocks.saturating_sub(16)) {
-            let internal = |e: io::Error| ImapiError::with(HResult::IMAPI_E_FSI_INTERNAL_ERROR, [e.to_string()]);
+        for i in 0..HEAD_BLOCKS.min(blocks.saturating_sub(16)) {
             session
                 .seek(SeekFrom::Start(u64::from(16 + i) * BLOCK as u64))
                 .map_err(internal)?;
@@ -61,11 +71,12 @@ impl RandomWriteImage {
             if &block[1..6] != b"CD001" {
                 break;
             }
+            // The volume space size of every PVD / SVD copy becomes the new end (growisofs).
             if matches!(block[0], 1 | 2) {
                 block[VOLUME_SPACE_SIZE_LE].copy_from_slice(&end.to_le_bytes());
                 block[VOLUME_SPACE_SIZE_BE].copy_from_slice(&end.to_be_bytes());
             }
-            head.extend_from_slice(&block);
+            head[i as usize * BLOCK..(i as usize + 1) * BLOCK].copy_from_slice(&block);
             if block[0] == TERMINATOR {
                 break;
             }
@@ -73,7 +84,7 @@ impl RandomWriteImage {
         Ok(RandomWriteImage {
             session,
             start,
-            blocks,
+            blocks: blocks.div_ceil(UNIT_BLOCKS) * UNIT_BLOCKS,
             head,
             position: 0,
         })
@@ -104,7 +115,15 @@ impl Read for RandomWriteImage {
             n
         } else if self.position >= session {
             self.session.seek(SeekFrom::Start(self.position - session))?;
-            self.session.read(buf)?
+            match self.session.read(buf)? {
+                // Past the session's end, up to the write unit: zeros.
+                0 => {
+                    let n = buf.len().min((self.len() - self.position) as usize);
+                    buf[..n].fill(0);
+                    n
+                }
+                n => n,
+            }
         } else {
             // Blocks between that this session does not change: zeros (never written).
             let until = if self.position < head.start {

@@ -5,7 +5,11 @@
 //! ImportRecorder.
 
 use super::FileSystemImage;
-use crate::burn::{FsiMultisessionPolicy, MultisessionParameters, MultisessionRef, choose_multisession};
+use crate::burn::{
+    DataWriter, FsiMultisessionPolicy, MultisessionKind, MultisessionParameters, MultisessionRef, WriteProgress,
+    choose_multisession,
+};
+use crate::fsi::RandomWriteImage;
 use crate::fsi::options::{FileSystems, default_file_system_for_import};
 use crate::fsi::random_write::next_logical_session;
 use crate::fsi::read::{RecorderBlockReader, identify_file_systems, read_tree};
@@ -177,5 +181,24 @@ impl FileSystemImage {
         }
         self.imported = Some((fs, tree.volume_name.clone()));
         Ok(fs)
+    }
+
+    /// CreateResultImage + IDiscFormat2Data::Write as one step: the result written as the next
+    /// session by `writer` — on random-writable media after the last logical session with its
+    /// descriptors copied to LBA 16 (`RandomWriteImage`, only the modified blocks written).
+    pub fn write_session(&self, writer: &DataWriter, progress: &mut dyn FnMut(&WriteProgress)) -> ImapiResult<()> {
+        let result = self.create_result_image()?;
+        let start = self.session_start_block;
+        let random_write = self
+            .multisession_in_use()
+            .is_some_and(|m| m.kind() == MultisessionKind::RandomWrite);
+        if random_write && start > 0 {
+            let (mut disc, _) = self.previous_session()?;
+            let mut image = RandomWriteImage::new(&result, start, &mut disc)?;
+            let ranges = image.modified_blocks();
+            writer.write_with_progress(&mut image, Some(&ranges), progress)
+        } else {
+            writer.write_with_progress(&mut result.image_stream(), None, progress)
+        }
     }
 }

@@ -1,0 +1,123 @@
+//! Five sessions on every multisession medium, through the IMAPI-style API against the emulated
+//! drive: each session imports the previous one, adds a file, replaces one and removes one; the
+//! tree read back from the disc after the last session is exactly the expected one, and isoinfo
+//! agrees (sequential media: at the last session's start; random-writable media: at LBA 16).
+
+mod common;
+
+use burnbench::burn::{DataWriter, Recorder};
+use burnbench::drive::{Drive, DriveModel};
+use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
+use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
+use burnbench::media::medium::Medium;
+use burnbench::media::{Disc, Profile};
+use std::collections::BTreeMap;
+use std::time::{Duration, UNIX_EPOCH};
+
+const SESSIONS: usize = 5;
+
+/// Runs five sessions on `disc`; returns the expected tree and the disc as a flat image with the
+/// LBA where the newest tree is found.
+fn five_sessions(disc: Disc) -> (BTreeMap<String, Vec<u8>>, Vec<u8>, u32) {
+    let mut drive = Drive::with_medium(DriveModel::builtin("bd-writer").unwrap(), Medium::in_memory(disc));
+    drive.settle();
+    let (recorder, drive) = Recorder::emulated(drive);
+    let writer = DataWriter::new();
+    writer.set_recorder(&recorder).unwrap();
+    writer.set_client_name("burnbench");
+    // DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5).
+    writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
+    let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut last_start = 0;
+    for session in 0..SESSIONS {
+        let mut fsi = FileSystemImage::new();
+        fsi.set_fixed_time(Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000 + session as u64)));
+        if session > 0 {
+            fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+                .unwrap();
+            fsi.import_file_system().unwrap();
+        }
+        last_start = fsi.session_start_block();
+        // Add a file, replace the first session's file, remove the one the previous session added.
+        let added = format!("/s{session}.txt");
+        let content = format!("session {session}\n").repeat(100 + session * 50).into_bytes();
+        fsi.add_file(&added, FileData::from_bytes(content.clone())).unwrap();
+        expected.insert(added, content);
+        if session > 0 {
+            let replaced = format!("first replaced in session {session}").into_bytes();
+            fsi.remove("/s0.txt").unwrap();
+            fsi.add_file("/s0.txt", FileData::from_bytes(replaced.clone())).unwrap();
+            expected.insert("/s0.txt".into(), replaced);
+        }
+        if session > 1 {
+            let gone = format!("/s{}.txt", session - 1);
+            fsi.remove(&gone).unwrap();
+            expected.remove(&gone);
+        }
+        fsi.write_session(&writer, &mut |_| {}).unwrap();
+    }
+    let random_write = writer.multisession_interfaces().unwrap()[1]
+        .is_supported_on_current_media_state()
+        .unwrap_or(false);
+    let newest = if random_write { 0 } else { last_start };
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    (expected, std::fs::read(&flat).unwrap(), newest)
+}
+
+fn check(profile: Profile, disc: Disc) {
+    let (expected, image, newest) = five_sessions(disc);
+    let mut reader = SeekBlockReader::new(std::io::Cursor::new(&image[..])).unwrap();
+    let tree = read_tree(&mut reader, newest, FileSystems::JOLIET).unwrap();
+    let mut found = BTreeMap::new();
+    for item in tree.items.iter().filter(|i| !i.is_dir) {
+        let mut data = Vec::new();
+        read_file(&mut reader, item, &mut data).unwrap();
+        found.insert(item.path.clone(), data);
+    }
+    assert_eq!(found, expected, "{profile:?}");
+    if let Some(isoinfo) = common::peer("isoinfo") {
+        let dir = tempfile::tempdir().unwrap();
+        let flat = dir.path().join("disc.img");
+        std::fs::write(&flat, &image).unwrap();
+        let out = std::process::Command::new(isoinfo)
+            .args(["-J", "-f", "-T", &newest.to_string(), "-i"])
+            .arg(&flat)
+            .output()
+            .unwrap();
+        let listing: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.strip_suffix(";1").unwrap_or(l).to_string())
+            .collect();
+        let names: Vec<&String> = expected.keys().collect();
+        assert_eq!(listing.iter().collect::<Vec<_>>(), names, "{profile:?} isoinfo");
+    }
+}
+
+#[test]
+fn five_sessions_on_sequential_media() {
+    for profile in [
+        Profile::CdR,
+        Profile::CdRw,
+        Profile::DvdR,
+        Profile::DvdPlusR,
+        Profile::BdRSrm,
+    ] {
+        check(profile, Disc::new(profile));
+    }
+}
+
+#[test]
+fn five_logical_sessions_on_random_writable_media() {
+    for profile in [
+        Profile::DvdPlusRw,
+        Profile::DvdRwRestrictedOverwrite,
+        Profile::DvdRam,
+        Profile::BdRe,
+    ] {
+        let mut disc = Disc::new(profile);
+        disc.format_default().unwrap();
+        check(profile, disc);
+    }
+}
