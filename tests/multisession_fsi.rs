@@ -143,3 +143,85 @@ fn blank_overwritable_media_are_accepted_and_the_getter_returns_what_was_set() {
     assert_eq!(fsi.session_start_block(), 0);
     assert_eq!(fsi.import_file_system().unwrap_err().code, HResult::IMAPI_E_EMPTY_DISC);
 }
+
+/// A CD-R with one session of `fsi`'s making, and an image with the writer's multisession
+/// interfaces set and the session imported.
+fn imported() -> (DataWriter, Rc<RefCell<Drive>>, FileSystemImage) {
+    let (writer, drive) = writer_for(Disc::new(Profile::CdR));
+    let mut first = image();
+    first.add_directory("/dir").unwrap();
+    first
+        .add_file("/dir/a.txt", FileData::from_bytes(b"a".to_vec()))
+        .unwrap();
+    burn(&writer, &first);
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    next.import_file_system().unwrap();
+    (writer, drive, next)
+}
+
+#[test]
+fn after_an_import_the_layout_is_locked() {
+    let (_writer, _drive, mut fsi) = imported();
+    let code = |r: burnbench::hresult::ImapiResult<()>| r.unwrap_err().code;
+    assert_eq!(
+        code(fsi.set_file_systems_to_create(FileSystems::ISO9660)),
+        HResult::IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED
+    );
+    assert_eq!(
+        code(fsi.set_udf_revision(0x201)),
+        HResult::IMAPI_E_UDF_REVISION_CHANGE_NOT_ALLOWED
+    );
+    assert_eq!(code(fsi.set_session_start_block(0)), HResult::IMAPI_E_INVALID_PARAM);
+    assert!(
+        fsi.set_file_systems_to_create(FileSystems::ISO9660.union(FileSystems::JOLIET))
+            .is_ok()
+    );
+    assert!(fsi.probe_specific_file_system(FileSystems::JOLIET).unwrap());
+    assert!(!fsi.probe_specific_file_system(FileSystems::UDF).unwrap());
+    assert!(fsi.calculate_disc_identifier().unwrap().starts_with("0009-2-"));
+}
+
+#[test]
+fn another_disc_at_write_time_is_a_disc_mismatch() {
+    let (writer, drive, fsi) = imported();
+    {
+        let mut drive = drive.borrow_mut();
+        let other = drive.unload().unwrap().unwrap();
+        drop(other);
+        let mut disc = Disc::new(Profile::CdR);
+        disc.write(0, 400, &burnbench::media::WriteParameters::multisession())
+            .unwrap();
+        drive.load(Medium::in_memory(disc));
+        drive.settle();
+    }
+    let error = fsi.write_session(&writer, &mut |_| {}).unwrap_err();
+    assert_eq!(error.code, HResult::IMAPI_E_DISC_MISMATCH);
+}
+
+#[test]
+fn an_unreadable_block_fails_the_import_naming_it() {
+    let (writer, drive) = writer_for(Disc::new(Profile::CdR));
+    let mut first = image();
+    first.add_file("/a.txt", FileData::from_bytes(b"a".to_vec())).unwrap();
+    burn(&writer, &first);
+    let plan = "(faults: [(trigger: AtLba(lba: 16), effect: UnreadableSector, times: Always)])";
+    drive
+        .borrow_mut()
+        .set_fault_plan(burnbench::drive::FaultPlan::from_ron(plan).unwrap());
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    let error = next.import_file_system().unwrap_err();
+    assert_eq!(error.code, HResult::IMAPI_E_IMPORT_READ_FAILURE);
+    assert!(error.to_string().contains("block 16"), "{error}");
+}
+
+#[test]
+fn the_disc_identifier_needs_the_multisession_interfaces() {
+    assert_eq!(
+        image().calculate_disc_identifier().unwrap_err().code,
+        HResult::IMAPI_E_MULTISESSION_NOT_SET
+    );
+}

@@ -64,6 +64,8 @@ pub struct FileSystemImage {
     multisession_policy: crate::burn::FsiMultisessionPolicy,
     /// The file system imported from the previous session, and its volume name.
     imported: Option<(FileSystems, String)>,
+    /// CalculateDiscIdentifier at import: a different disc at write time is IMAPI_E_DISC_MISMATCH.
+    imported_disc: Option<String>,
 }
 
 impl Default for FileSystemImage {
@@ -101,6 +103,7 @@ impl FileSystemImage {
             multisession: None,
             multisession_policy: crate::burn::FsiMultisessionPolicy::default(),
             imported: None,
+            imported_disc: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! ImportRecorder.
 
 use super::FileSystemImage;
+use crate::burn::probe::MediaProbe;
 use crate::burn::{
     DataWriter, FsiMultisessionPolicy, MultisessionKind, MultisessionParameters, MultisessionRef, WriteProgress,
     choose_multisession,
@@ -12,7 +13,7 @@ use crate::burn::{
 use crate::fsi::RandomWriteImage;
 use crate::fsi::options::{FileSystems, default_file_system_for_import};
 use crate::fsi::random_write::next_logical_session;
-use crate::fsi::read::{RecorderBlockReader, identify_file_systems, read_tree};
+use crate::fsi::read::{BlockReader, RecorderBlockReader, identify_file_systems, read_tree};
 use crate::fsi::{FileData, FsiItemType};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 
@@ -126,6 +127,10 @@ impl FileSystemImage {
     /// the previous session.
     pub fn identify_file_systems_on_disc(&self) -> ImapiResult<FileSystems> {
         let (mut reader, start) = self.previous_session()?;
+        // The drive must read the session's first descriptor block: a failure there is
+        // IMAPI_E_IMPORT_READ_FAILURE naming the block, not a disc without file system.
+        let mut block = vec![0u8; crate::fsi::read::block::BLOCK];
+        reader.read_blocks(start + 16, &mut block)?;
         identify_file_systems(&mut reader, start)
     }
 
@@ -146,8 +151,8 @@ impl FileSystemImage {
         if !self.boot.is_empty() {
             return Err(ImapiError::new(HResult::IMAPI_E_BOOT_OBJECT_CONFLICT));
         }
+        let found = self.identify_file_systems_on_disc()?;
         let (mut reader, start) = self.previous_session()?;
-        let found = identify_file_systems(&mut reader, start)?;
         if !found.contains(fs) {
             return Err(ImapiError::with(
                 HResult::IMAPI_E_FILE_SYSTEM_NOT_FOUND,
@@ -180,6 +185,7 @@ impl FileSystemImage {
             }
         }
         self.imported = Some((fs, tree.volume_name.clone()));
+        self.imported_disc = Some(self.calculate_disc_identifier()?);
         Ok(fs)
     }
 
@@ -187,6 +193,7 @@ impl FileSystemImage {
     /// session by `writer` — on random-writable media after the last logical session with its
     /// descriptors copied to LBA 16 (`RandomWriteImage`, only the modified blocks written).
     pub fn write_session(&self, writer: &DataWriter, progress: &mut dyn FnMut(&WriteProgress)) -> ImapiResult<()> {
+        self.check_same_disc()?;
         let result = self.create_result_image()?;
         let start = self.session_start_block;
         let random_write = self
@@ -200,5 +207,44 @@ impl FileSystemImage {
         } else {
             writer.write_with_progress(&mut result.image_stream(), None, progress)
         }
+    }
+
+    /// CalculateDiscIdentifier: a signature of the disc and its sessions as the drive reports
+    /// them (profile, sessions, previous session, next writable address, readable blocks) — not
+    /// guaranteed unique; IMAPI_E_MULTISESSION_NOT_SET before MultisessionInterfaces.
+    pub fn calculate_disc_identifier(&self) -> ImapiResult<String> {
+        let chosen = self
+            .multisession_in_use()
+            .ok_or_else(|| ImapiError::new(HResult::IMAPI_E_MULTISESSION_NOT_SET))?;
+        let probe = chosen.import_recorder()?.query(MediaProbe::query)?;
+        let last = probe.tracks.last();
+        Ok(format!(
+            "{:04X}-{}-{}-{}-{}",
+            probe.current_profile,
+            probe.disc.sessions,
+            last.map_or(0, |t| t.track_start),
+            last.and_then(|t| t.next_writable_address).unwrap_or(-1),
+            probe.readable_blocks()
+        ))
+    }
+
+    /// ProbeSpecificFileSystem (IFileSystemImage3): whether `fs` in the previous session can be
+    /// imported and continued.
+    pub fn probe_specific_file_system(&self, fs: FileSystems) -> ImapiResult<bool> {
+        let (mut reader, start) = self.previous_session()?;
+        if !identify_file_systems(&mut reader, start)?.contains(fs) {
+            return Ok(false);
+        }
+        Ok(read_tree(&mut reader, start, fs).is_ok())
+    }
+
+    /// IMAPI_E_DISC_MISMATCH when the disc is not the one the import read (imapi2.md §3.5).
+    fn check_same_disc(&self) -> ImapiResult<()> {
+        if let Some(imported) = &self.imported_disc
+            && self.calculate_disc_identifier()? != *imported
+        {
+            return Err(ImapiError::new(HResult::IMAPI_E_DISC_MISMATCH));
+        }
+        Ok(())
     }
 }

@@ -30,6 +30,12 @@ impl FileSystemImage {
             return Err(ImapiError::invalid_param("newVal"));
         }
         self.ensure_writable()?;
+        // After an import the new session must carry the imported file system (imapi2.md §3.6).
+        if let Some((imported, _)) = &self.imported
+            && !systems.contains(*imported)
+        {
+            return Err(ImapiError::new(HResult::IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED));
+        }
         let previous = std::mem::replace(&mut self.file_systems, systems);
         if let Err(e) = self.check_limits(&self.root.totals()) {
             self.file_systems = previous;
@@ -120,6 +126,9 @@ impl FileSystemImage {
             return Err(ImapiError::invalid_param("newVal"));
         }
         self.ensure_writable()?;
+        if self.imported.is_some() {
+            return Err(ImapiError::new(HResult::IMAPI_E_UDF_REVISION_CHANGE_NOT_ALLOWED));
+        }
         self.udf_revision = revision;
         Ok(())
     }
@@ -190,6 +199,10 @@ impl FileSystemImage {
     /// laid out for that position (multisession).
     pub fn set_session_start_block(&mut self, lba: u32) -> ImapiResult<()> {
         self.ensure_writable()?;
+        // Derived from the multisession object once one is set; not changeable by hand (§3.3).
+        if self.multisession.is_some() {
+            return Err(ImapiError::invalid_param("newVal"));
+        }
         self.session_start_block = lba;
         Ok(())
     }
@@ -240,7 +253,7 @@ impl FileSystemImage {
         if entries.len() > MAX_BOOT_ENTRIES {
             return Err(ImapiError::invalid_param("newVal"));
         }
-        if !entries.is_empty() && self.session_start_block != 0 {
+        if !entries.is_empty() && (self.session_start_block != 0 || self.imported.is_some()) {
             return Err(ImapiError::new(HResult::IMAPI_E_BOOT_OBJECT_CONFLICT));
         }
         if entries.iter().any(|e| e.boot_image().is_none()) {
