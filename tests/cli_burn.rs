@@ -54,6 +54,16 @@ fn three_sessions_on_a_cd_r_keep_replace_and_add_files() {
     ]));
     assert!(third.contains("4 session(s)"), "{third}");
 
+    // media ls reads sessions through the drive: the newest by default, the first with --session.
+    let newest = ok(&run(&["media", "ls", media]));
+    assert!(
+        newest.contains("/more/c.txt") && newest.contains("/d/b.txt"),
+        "{newest}"
+    );
+    let first = ok(&run(&["media", "ls", media, "--session", "1"]));
+    assert!(first.contains("/d/b.txt") && !first.contains("/c.txt"), "{first}");
+    let missing = run(&["media", "ls", media, "--session", "9"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no session 9 with data (3 recorded)"));
     let info: serde_json::Value = serde_json::from_slice(&run(&["media", "info", media, "--json"]).stdout).unwrap();
     let tracks = info["tracks"].as_array().unwrap();
     let last_session = tracks[tracks.len() - 2]["start"].as_u64().unwrap().to_string();

@@ -349,7 +349,7 @@ fn open_image(image: &Path) -> Result<SeekBlockReader<File>, String> {
 /// The file system to read: the one asked for, else the best readable one the session holds
 /// (Joliet over ISO 9660; UDF is identified but not read yet).
 fn pick_file_system(
-    reader: &mut SeekBlockReader<File>,
+    reader: &mut dyn read::BlockReader,
     image: &Path,
     fs: Option<ListFs>,
     session: u32,
@@ -370,9 +370,20 @@ fn pick_file_system(
 }
 
 fn ls(image: &Path, fs: Option<ListFs>, session: u32, json: bool) -> Result<(), String> {
-    let mut reader = open_image(image)?;
-    let fs = pick_file_system(&mut reader, image, fs, session)?;
-    let tree = read::read_tree(&mut reader, session, fs).map_err(|e| format!("{}: {e}", image.display()))?;
+    list(&mut open_image(image)?, image, fs, session, json)
+}
+
+/// List the tree of the session at `session` read through `reader` (an image file, or a disc in
+/// the emulated drive for `media ls`).
+pub(super) fn list(
+    reader: &mut dyn read::BlockReader,
+    image: &Path,
+    fs: Option<ListFs>,
+    session: u32,
+    json: bool,
+) -> Result<(), String> {
+    let fs = pick_file_system(reader, image, fs, session)?;
+    let tree = read::read_tree(reader, session, fs).map_err(|e| format!("{}: {e}", image.display()))?;
     if json {
         let items: Vec<serde_json::Value> = tree
             .items

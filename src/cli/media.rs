@@ -51,6 +51,22 @@ pub enum MediaCommand {
         #[arg(long, default_value = "bd-writer")]
         drive: String,
     },
+    /// List the files of a session on a medium, read through the emulated drive with READ(10)
+    /// (default: the newest session)
+    Ls {
+        /// Media image (or .iso)
+        path: PathBuf,
+        /// Session number (1 = first); random-writable media hold one session whose newest tree
+        /// is at LBA 16
+        #[arg(long)]
+        session: Option<u16>,
+        /// File system to list
+        #[arg(long, value_enum)]
+        fs: Option<super::image::ListFs>,
+        /// Print JSON (an array of items)
+        #[arg(long)]
+        json: bool,
+    },
     /// Turn a plain .iso file into a media image holding it as one closed session
     ImportIso {
         /// The .iso file
@@ -139,6 +155,12 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
             profile,
             drive,
         } => info(&paths, json, profile, &drive),
+        MediaCommand::Ls {
+            path,
+            session,
+            fs,
+            json,
+        } => ls(&path, session, fs, json),
         MediaCommand::ImportIso {
             iso,
             path,
@@ -202,6 +224,45 @@ fn create(path: &Path, profile: Profile, state: State, minutes: Minutes, force: 
     Medium::in_memory(disc).save_as(path).map_err(line)?;
     println!("{}: new {} ({:?})", path.display(), profile.name(), state);
     Ok(())
+}
+
+/// `media ls`: the tree of a session, through the drive (READ TRACK INFORMATION gives where the
+/// session starts, READ(10) reads it).
+fn ls(path: &Path, session: Option<u16>, fs: Option<super::image::ListFs>, json: bool) -> Result<(), String> {
+    let medium = Medium::open_scratch(path, None).map_err(line)?;
+    let mut drive = Drive::with_medium(drive_model("bd-writer")?, medium);
+    drive.settle();
+    let probe = MediaProbe::query(&mut drive).map_err(line)?;
+    // Sessions with recorded data: the first track of each session that is not blank.
+    let mut recorded: Vec<(u16, u32)> = Vec::new();
+    for track in probe.tracks.iter().filter(|t| !t.blank) {
+        if recorded
+            .last()
+            .is_none_or(|(number, _)| *number != track.session_number)
+        {
+            recorded.push((track.session_number, track.track_start));
+        }
+    }
+    let start = match session {
+        Some(n) => recorded
+            .iter()
+            .find(|(number, _)| *number == n)
+            .map(|(_, start)| *start)
+            .ok_or_else(|| {
+                format!(
+                    "{}: no session {n} with data ({} recorded)",
+                    path.display(),
+                    recorded.len()
+                )
+            })?,
+        None => recorded
+            .last()
+            .map(|(_, start)| *start)
+            .ok_or_else(|| format!("{}: nothing recorded", path.display()))?,
+    };
+    let (recorder, _drive) = crate::burn::Recorder::emulated(drive);
+    let mut reader = crate::fsi::read::RecorderBlockReader::new(recorder, Some(u64::from(probe.readable_blocks())));
+    super::image::list(&mut reader, path, fs, start, json)
 }
 
 /// The built-in drive model `id`, or a one-line error listing the models.
