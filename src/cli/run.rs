@@ -39,7 +39,7 @@ pub struct RunArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// List every known sense triple and the scenarios that reach it
+    /// List every known sense triple and HRESULT and the scenarios that reach each
     #[arg(long)]
     coverage: bool,
     /// Regenerate the coverage table in this document (between its coverage markers)

@@ -240,7 +240,9 @@ impl Drive {
     fn close_tray(&mut self) {
         if self.tray_open || self.medium.is_some() {
             self.tray_open = false;
-            if self.medium.is_some() {
+            // One pending medium-change attention stands for any number of changes, as on
+            // real drives.
+            if self.medium.is_some() && !self.unit_attentions.contains(&Sense::NOT_READY_TO_READY_CHANGE) {
                 self.unit_attentions.push_back(Sense::NOT_READY_TO_READY_CHANGE);
                 self.media_event = Some(MediaEvent::NewMedia);
                 self.reset_write_state();

@@ -1,6 +1,10 @@
 //! Finding scenario files and reading them: every mistake is reported with the file, line, column
 //! and what was expected (ron's `SpannedError`), or, for a rule RON cannot check, the step.
 
+use super::api::value::{recorder_getter, writer_assertions, writer_getter};
+use super::api_schema::{
+    ApiCall, ApiExpect, ChooseMultisessionStep, EraserOp, EraserStep, RecorderStep, WriterOp, WriterStep,
+};
 use super::schema::{Command, MmcStep, Request, Scenario, Step};
 use crate::drive::DriveModel;
 use ron::extensions::Extensions;
@@ -68,8 +72,8 @@ pub fn load(file: &Path) -> Result<Scenario, LoadError> {
     parse(&text, file)
 }
 
-/// Rules across fields that serde does not check: a known drive model, one address form in
-/// READ TRACK INFORMATION.
+/// Rules across fields that serde does not check: a known drive model (and what it writes), one
+/// address form in READ TRACK INFORMATION, the fields of API steps that fit their op.
 fn check(scenario: &Scenario) -> Result<(), String> {
     if scenario.name.trim().is_empty() {
         return Err("`name` is empty".into());
@@ -81,22 +85,120 @@ fn check(scenario: &Scenario) -> Result<(), String> {
             DriveModel::builtin_ids().join(", ")
         ));
     }
+    super::runner::drive_model(scenario)?;
     if scenario.steps.is_empty() {
         return Err("`steps` is empty: a scenario must do something".into());
     }
     for (i, step) in scenario.steps.iter().enumerate() {
-        if let Step::Mmc(MmcStep {
+        check_step(step).map_err(|why| format!("step {}: {why}", i + 1))?;
+    }
+    Ok(())
+}
+
+fn check_step(step: &Step) -> Result<(), String> {
+    match step {
+        Step::Mmc(MmcStep {
             request: Request::Typed(Command::ReadTrackInformation { track, lba, session }),
             ..
-        }) = step
-        {
+        }) => {
             let given = [track.is_some(), lba.is_some(), session.is_some()];
             if given.iter().filter(|g| **g).count() != 1 {
-                return Err(format!(
-                    "step {}: ReadTrackInformation needs exactly one of `track`, `lba` or `session`",
-                    i + 1
-                ));
+                return Err("ReadTrackInformation needs exactly one of `track`, `lba` or `session`".into());
             }
+            Ok(())
+        }
+        Step::Recorder(call) => check_recorder(call),
+        Step::Writer(call) => check_writer(call),
+        Step::Eraser(call) => check_eraser(call),
+        Step::AssertWriter(assert) if writer_assertions(assert).is_empty() => {
+            Err("AssertWriter names no property to compare".into())
+        }
+        Step::ChooseMultisession(choice) => check_choice(choice),
+        _ => Ok(()),
+    }
+}
+
+/// A getter's `is` is compared only when the call succeeds.
+fn check_value(has_value: bool, expect: ApiExpect) -> Result<(), String> {
+    if has_value && expect != ApiExpect::Ok {
+        return Err(
+            "a value (`is`) is compared only when the call succeeds: leave it out with `expect: Err(..)`".into(),
+        );
+    }
+    Ok(())
+}
+
+fn check_call(call: &ApiCall) -> Result<(), String> {
+    match call {
+        ApiCall::Recorder(call) => check_recorder(call),
+        ApiCall::Writer(call) => check_writer(call),
+        ApiCall::Eraser(call) => check_eraser(call),
+    }
+}
+
+fn check_recorder(call: &RecorderStep) -> Result<(), String> {
+    check_value(
+        recorder_getter(&call.op).is_some_and(|(_, value)| value.is_some()),
+        call.expect,
+    )
+}
+
+/// `during` and `at_event` belong to a call with progress events.
+fn check_during(during: Option<&ApiCall>, at_event: Option<u32>, has_events: bool, op: &str) -> Result<(), String> {
+    if !has_events && (during.is_some() || at_event.is_some()) {
+        return Err(format!(
+            "`during` and `at_event` need a call with progress events ({op})"
+        ));
+    }
+    if at_event == Some(0) {
+        return Err("`at_event` counts progress events from 1".into());
+    }
+    if at_event.is_some() && during.is_none() {
+        return Err("`at_event` says when `during` runs: give `during` too".into());
+    }
+    during.map_or(Ok(()), |call| check_call(call).map_err(|why| format!("during: {why}")))
+}
+
+fn check_writer(call: &WriterStep) -> Result<(), String> {
+    check_value(
+        writer_getter(&call.op).is_some_and(|(_, value)| value.is_some()),
+        call.expect,
+    )?;
+    let writes = matches!(call.op, WriterOp::Write(_) | WriterOp::WriteRanges { .. });
+    if !writes && (call.phases.is_some() || call.start_lba.is_some()) {
+        return Err("`phases` and `start_lba` check a write: they need `Write` or `WriteRanges`".into());
+    }
+    check_during(call.during.as_deref(), call.at_event, writes, "Write or WriteRanges")
+}
+
+fn check_eraser(call: &EraserStep) -> Result<(), String> {
+    let erases = matches!(call.op, EraserOp::Erase);
+    if let EraserOp::CurrentPhysicalMediaType { is } = &call.op {
+        check_value(is.is_some(), call.expect)?;
+    }
+    if !erases && call.elapsed_s.is_some() {
+        return Err("`elapsed_s` checks an erase: it needs `Erase`".into());
+    }
+    check_during(call.during.as_deref(), call.at_event, erases, "Erase")
+}
+
+fn check_choice(choice: &ChooseMultisessionStep) -> Result<(), String> {
+    let length = choice.list.element_count();
+    if let Some(marked) = &choice.in_use {
+        match length {
+            None => return Err("`in_use` marks elements of a list: `list: Null` has none".into()),
+            Some(n) if marked.iter().any(|i| *i >= n) => {
+                return Err(format!("`in_use` names an element beyond the list of {n}"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(chosen) = choice.chosen {
+        if choice.expect != ApiExpect::Ok {
+            return Err("`chosen` is the accepted element: it needs `expect: Ok`".into());
+        }
+        if length.is_none_or(|n| chosen >= n) {
+            return Err(format!("`chosen: {chosen}` is not an element of the list"));
         }
     }
     Ok(())
@@ -254,7 +356,11 @@ mod tests {
         let e = error_of(&format!(
             "{HEAD}    steps: [Mmc(command: ReadTrackInformation(track: 1, lba: 0))],\n)"
         ));
-        assert!(e.message.contains("step 1: ReadTrackInformation"), "{}", e.message);
+        assert!(
+            e.message.contains("step 1: ReadTrackInformation needs exactly one"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -268,5 +374,90 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn an_unknown_hresult_is_refused_in_place() {
+        let e = error_of(&format!(
+            "{HEAD}    steps: [\n        Writer(op: CancelWrite, expect: Err(\"E_IMAPI_MEDIA_NOT_BLANK\")),\n    ],\n)"
+        ));
+        assert_eq!(e.line, Some(5));
+        assert!(
+            e.message.contains("unknown HRESULT \"E_IMAPI_MEDIA_NOT_BLANK\""),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("E_IMAPI_DF2DATA_MEDIA_NOT_BLANK"), "{}", e.message);
+        let e = error_of(&format!(
+            "{HEAD}    steps: [Eraser(op: Erase, expect: Err(\"0x80AA09FF\"))],\n)"
+        ));
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("not in the HRESULT table"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_unknown_api_op_lists_the_known_ones() {
+        let e = error_of(&format!("{HEAD}    steps: [Writer(op: Wrte(Bytes(10)))],\n)"));
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("`Write`"), "{}", e.message);
+        let e = error_of(&format!("{HEAD}    steps: [Recorder(op: VendorId(iss: \"x\"))],\n)"));
+        assert!(e.message.contains("Unexpected field named `iss`"), "{}", e.message);
+    }
+
+    #[test]
+    fn api_step_fields_must_fit_their_op() {
+        let cases = [
+            (
+                "Writer(op: NextWritableAddress(is: 0), expect: Err(\"E_FAIL\"))",
+                "a value (`is`) is compared only when the call succeeds",
+            ),
+            (
+                "Writer(op: CancelWrite, during: Writer(op: CancelWrite))",
+                "`during` and `at_event` need a call with progress events",
+            ),
+            (
+                "Writer(op: Write(Bytes(2048)), at_event: 2)",
+                "`at_event` says when `during` runs",
+            ),
+            (
+                "Writer(op: Write(Bytes(2048)), during: Writer(op: VendorId()))",
+                "Unexpected variant",
+            ),
+            (
+                "Writer(op: ClientName(\"x\"), phases: [Completed])",
+                "`phases` and `start_lba` check a write",
+            ),
+            (
+                "Eraser(op: ClientName(\"x\"), elapsed_s: 1)",
+                "`elapsed_s` checks an erase",
+            ),
+            ("ChooseMultisession(in_use: [2])", "beyond the list of 2"),
+            ("ChooseMultisession(list: Null, in_use: [])", "`list: Null` has none"),
+            (
+                "ChooseMultisession(chosen: 0, expect: Err(\"E_POINTER\"))",
+                "`chosen` is the accepted element",
+            ),
+            ("AssertWriter()", "AssertWriter names no property"),
+        ];
+        for (step, wanted) in cases {
+            let e = error_of(&format!("{HEAD}    steps: [Settle, {step}],\n)"));
+            assert!(e.message.contains(wanted), "{step}: {}", e.message);
+            if e.line.is_none() {
+                assert!(e.message.starts_with("step 2: "), "{step}: {}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn a_drive_can_only_write_what_it_reads() {
+        let e = error_of(&format!(
+            "{HEAD}    drive: \"cd-rw\",\n    drive_writes: [\"dvd-r\"],\n    steps: [Load],\n)"
+        ));
+        assert!(e.message.contains("does not read dvd-r"), "{}", e.message);
+        parse(
+            &format!("{HEAD}    drive_writes: [],\n    steps: [Load],\n)"),
+            Path::new("x.ron"),
+        )
+        .expect("a reader");
     }
 }

@@ -3,9 +3,12 @@
 //!
 //! A scenario names a drive model, a medium, a fault plan and steps with what each must answer.
 //! [`load`] reads a file ([`LoadError`] has the file, line, column and what was expected),
-//! [`runner::run`] runs it against a fresh emulated drive, [`report`] prints the results and
-//! [`coverage`] says which sense triples the corpus reaches.
+//! [`runner::run`] runs it against a fresh emulated drive ([`observed`]) with the recorder API of
+//! `burn` over it ([`api`]), [`report`] prints the results and [`coverage`] says which sense
+//! triples and HRESULTs the corpus reaches.
 
+pub mod api;
+pub mod api_schema;
 pub mod command;
 pub mod coverage;
 pub mod expect;
@@ -13,6 +16,7 @@ mod fields;
 pub mod hex;
 pub mod load;
 mod medium;
+pub mod observed;
 pub mod report;
 pub mod runner;
 pub mod schema;

@@ -101,7 +101,10 @@ struct JsonScenario<'a> {
     /// `passed`, `failed` or `error`.
     status: &'static str,
     duration_ms: f64,
+    /// Sense triples reached, `5/21/02`.
     reached: Vec<String>,
+    /// HRESULTs API calls returned, by name (`E_IMAPI_DF2DATA_MEDIA_NOT_BLANK`).
+    reached_hresults: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<&'a super::runner::Failure>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,6 +145,11 @@ pub fn json(results: &[ScenarioResult], coverage: Option<&Coverage>) -> String {
                     .reached
                     .iter()
                     .map(|s| format!("{:X}/{:02X}/{:02X}", s.key, s.asc, s.ascq))
+                    .collect(),
+                reached_hresults: r
+                    .reached_hresults
+                    .iter()
+                    .map(|h| h.name().map_or_else(|| format!("0x{:08X}", h.0), str::to_string))
                     .collect(),
                 failure: match &r.verdict {
                     Verdict::Failed(failure) => Some(failure),
@@ -253,6 +261,7 @@ mod tests {
             verdict,
             duration: Duration::from_millis(2),
             reached: BTreeSet::new(),
+            reached_hresults: BTreeSet::new(),
         }
     }
 

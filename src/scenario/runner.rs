@@ -1,29 +1,41 @@
-//! Running scenarios against the emulated drive: one fresh drive per scenario, its commands
-//! traced (`drive::Tracer`) so that a failure can show the MMC trace around the failing step, and
-//! every sense triple the drive answers with collected for coverage.
+//! Running scenarios against the emulated drive: one fresh drive per scenario, shared (an
+//! [`ObservedDrive`] in an `Rc<RefCell<…>>`) by the `Mmc` steps and the recorder API, so that every
+//! command — whoever sends it — is counted, traced (`drive::Tracer`, for the MMC trace around a
+//! failing step) and its sense collected for coverage, beside the HRESULTs the API calls return.
 
+use super::api::Api;
 use super::command::{Prepared, prepare};
 use super::expect::{Mismatch, Outcome, check};
 use super::load::{LoadError, load};
+use super::observed::{Corruption, ObservedDrive};
 use super::schema::{MediaAssert, Scenario, Step};
 use super::state;
-use crate::device::{DataPhase, ScsiDevice, TransportError};
-use crate::drive::trace::{read_trace, render};
-use crate::drive::{Drive, DriveModel, Tracer};
+use crate::device::{DataPhase, ScsiDevice};
+use crate::drive::fault::Trigger;
+use crate::drive::trace::{TraceRecord, read_trace, render};
+use crate::drive::{Drive, DriveModel, FaultPlan, Tracer};
+use crate::hresult::HResult;
 use crate::media::medium::Medium;
 use crate::mmc::Sense;
-use crate::mmc::cdb::opcode;
-use crate::mmc::sense_data::SenseDataRepr;
+use std::cell::{RefCell, RefMut};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Commands of the trace shown before the failing step's own.
 const TRACE_CONTEXT: u64 = 4;
+/// A step with more commands than `TRACE_STEP_LONG` shows its first `TRACE_STEP_HEAD` and last
+/// `TRACE_STEP_TAIL` (a burn sends hundreds).
+const TRACE_STEP_LONG: usize = 32;
+const TRACE_STEP_HEAD: usize = 4;
+const TRACE_STEP_TAIL: usize = 16;
+/// A run of more REQUEST SENSE polls than this shows its first and last.
+const TRACE_POLLS_SHOWN: usize = 3;
 
 /// How one scenario ended.
 #[derive(Debug, Clone)]
@@ -39,7 +51,7 @@ pub enum Verdict {
 pub struct Failure {
     /// 1-based.
     pub step: usize,
-    /// `Mmc WRITE(10) 2a 00 …`, `AssertMedia`, `Load`.
+    /// `Mmc WRITE(10) 2a 00 …`, `AssertMedia`, `Writer Write(..)`.
     pub label: String,
     pub expected: String,
     pub actual: String,
@@ -57,8 +69,11 @@ pub struct ScenarioResult {
     pub tags: Vec<String>,
     pub verdict: Verdict,
     pub duration: Duration,
-    /// Sense triples the drive answered with (CHECK CONDITION, or REQUEST SENSE data).
+    /// Sense triples the drive answered with (CHECK CONDITION, or REQUEST SENSE data), to any
+    /// sender: `Mmc` steps, `AssertMedia` and the recorder API.
     pub reached: BTreeSet<Sense>,
+    /// HRESULTs the recorder API calls returned (`S_OK` for successes).
+    pub reached_hresults: BTreeSet<HResult>,
 }
 
 impl ScenarioResult {
@@ -82,41 +97,6 @@ impl Write for SharedBuffer {
     }
 }
 
-/// The drive as the steps see it: counts commands and collects the sense they answer with.
-struct Observed<'a> {
-    drive: &'a mut Drive,
-    commands: u64,
-    reached: &'a mut BTreeSet<Sense>,
-}
-
-impl ScsiDevice for Observed<'_> {
-    fn execute(&mut self, cdb: &[u8], mut data: DataPhase<'_>) -> Result<crate::device::Completion, TransportError> {
-        self.commands += 1;
-        let result = self.drive.execute(cdb, reborrow(&mut data));
-        if let Ok(completion) = &result {
-            if let Some(sense) = completion.sense_triple() {
-                self.reached.insert(sense);
-            } else if cdb.first() == Some(&opcode::REQUEST_SENSE)
-                && let DataPhase::In(buffer) = &data
-            {
-                let moved = buffer.len() - completion.residual.min(buffer.len());
-                if let Ok(sense) = SenseDataRepr::parse_any(&buffer[..moved]) {
-                    self.reached.insert(sense.sense);
-                }
-            }
-        }
-        result
-    }
-}
-
-fn reborrow<'b>(data: &'b mut DataPhase<'_>) -> DataPhase<'b> {
-    match data {
-        DataPhase::None => DataPhase::None,
-        DataPhase::In(buffer) => DataPhase::In(buffer),
-        DataPhase::Out(buffer) => DataPhase::Out(buffer),
-    }
-}
-
 /// Load and run one scenario file.
 pub fn run_file(file: &Path) -> ScenarioResult {
     match load(file) {
@@ -136,24 +116,32 @@ pub fn error_result(file: &Path, error: LoadError) -> ScenarioResult {
         verdict: Verdict::Error(error),
         duration: Duration::ZERO,
         reached: BTreeSet::new(),
+        reached_hresults: BTreeSet::new(),
     }
 }
 
 /// Run a loaded scenario; `file` names it and resolves its relative paths.
 pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
     let started = Instant::now();
-    let mut reached = BTreeSet::new();
-    let verdict = match Run::set_up(scenario, file) {
-        Err(message) => Verdict::Error(LoadError {
-            file: file.to_path_buf(),
-            line: None,
-            column: None,
-            message,
-        }),
-        Ok(mut run) => match run.steps(scenario, file, &mut reached) {
-            Ok(()) => Verdict::Passed,
-            Err(failure) => Verdict::Failed(*failure),
-        },
+    let (verdict, reached, reached_hresults) = match Run::set_up(scenario, file) {
+        Err(message) => (
+            Verdict::Error(LoadError {
+                file: file.to_path_buf(),
+                line: None,
+                column: None,
+                message,
+            }),
+            BTreeSet::new(),
+            BTreeSet::new(),
+        ),
+        Ok(mut run) => {
+            let verdict = match run.steps(scenario, file) {
+                Ok(()) => Verdict::Passed,
+                Err(failure) => Verdict::Failed(*failure),
+            };
+            let reached = run.device.borrow().reached.clone();
+            (verdict, reached, run.api.reached())
+        }
     };
     ScenarioResult {
         file: file.to_path_buf(),
@@ -162,22 +150,39 @@ pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
         verdict,
         duration: started.elapsed(),
         reached,
+        reached_hresults,
     }
+}
+
+/// The drive model of a scenario: a built-in one, with the profiles it writes replaced when the
+/// scenario says so.
+pub fn drive_model(scenario: &Scenario) -> Result<DriveModel, String> {
+    let mut model =
+        DriveModel::builtin(&scenario.drive).ok_or_else(|| format!("unknown drive model {:?}", scenario.drive))?;
+    if let Some(writes) = &scenario.drive_writes {
+        if let Some(profile) = writes.iter().find(|p| !model.can_read(**p)) {
+            return Err(format!(
+                "`drive_writes`: the {} model does not read {profile}, so it cannot write it",
+                model.id
+            ));
+        }
+        model.writes = writes.clone();
+    }
+    Ok(model)
 }
 
 /// One scenario in progress.
 struct Run {
-    drive: Drive,
+    device: Rc<RefCell<ObservedDrive>>,
     trace: SharedBuffer,
-    commands: u64,
     /// The medium the operator holds: taken out by `Eject`, put in by `Insert`.
     hand: Option<Medium>,
+    api: Api,
 }
 
 impl Run {
     fn set_up(scenario: &Scenario, file: &Path) -> Result<Run, String> {
-        let model =
-            DriveModel::builtin(&scenario.drive).ok_or_else(|| format!("unknown drive model {:?}", scenario.drive))?;
+        let model = drive_model(scenario)?;
         let medium = super::medium::build(&scenario.medium, file)?;
         let mut drive = match medium {
             Some(medium) => Drive::with_medium(model, medium),
@@ -192,41 +197,42 @@ impl Run {
         if scenario.settle {
             drive.settle();
         }
+        let device = Rc::new(RefCell::new(ObservedDrive::new(drive)));
         Ok(Run {
-            drive,
+            api: Api::new(device.clone(), file),
+            device,
             trace,
-            commands: 0,
             hand: None,
         })
     }
 
-    fn steps(&mut self, scenario: &Scenario, file: &Path, reached: &mut BTreeSet<Sense>) -> Result<(), Box<Failure>> {
+    fn drive(&self) -> RefMut<'_, Drive> {
+        RefMut::map(self.device.borrow_mut(), |observed| &mut observed.drive)
+    }
+
+    fn commands(&self) -> u64 {
+        self.device.borrow().commands
+    }
+
+    fn steps(&mut self, scenario: &Scenario, file: &Path) -> Result<(), Box<Failure>> {
         for (i, step) in scenario.steps.iter().enumerate() {
-            let first_command = self.commands;
-            let (label, result) = self.step(step, file, reached);
+            let first_command = self.commands();
+            let (label, result) = self.step(step, file);
             if let Err(mismatch) = result {
                 return Err(Box::new(Failure {
                     step: i + 1,
                     label,
                     expected: mismatch.expected,
                     actual: mismatch.actual,
-                    trace: self.trace_around(first_command..self.commands),
+                    trace: self.trace_around(first_command..self.commands()),
                 }));
             }
         }
         Ok(())
     }
 
-    fn observed<'a>(&'a mut self, reached: &'a mut BTreeSet<Sense>) -> Observed<'a> {
-        Observed {
-            drive: &mut self.drive,
-            commands: 0,
-            reached,
-        }
-    }
-
     /// Run one step: its label for reports and whether it met its expectation.
-    fn step(&mut self, step: &Step, file: &Path, reached: &mut BTreeSet<Sense>) -> (String, Result<(), Mismatch>) {
+    fn step(&mut self, step: &Step, file: &Path) -> (String, Result<(), Mismatch>) {
         let operator = |expected: &str, actual: String| Mismatch {
             expected: expected.to_string(),
             actual,
@@ -238,15 +244,16 @@ impl Run {
                     Err(why) => return ("Mmc".into(), Err(operator("a command that can be sent", why))),
                 };
                 let label = format!("Mmc {}", prepared.label());
-                let outcome = self.send(&prepared, reached);
+                let outcome = self.send(&prepared);
                 (label, check(&mmc.expect, &outcome, prepared.lba))
             }
             Step::Advance { ms } => {
-                self.drive.advance(*ms);
+                self.drive().advance(*ms);
                 (format!("Advance(ms: {ms})"), Ok(()))
             }
             Step::Eject => {
-                let result = match self.drive.unload() {
+                let unloaded = self.drive().unload();
+                let result = match unloaded {
                     Ok(medium) => {
                         self.hand = medium;
                         Ok(())
@@ -256,7 +263,8 @@ impl Run {
                 ("Eject".into(), result)
             }
             Step::EjectRefused => {
-                let result = match self.drive.unload() {
+                let unloaded = self.drive().unload();
+                let result = match unloaded {
                     Err(sense) if sense == Sense::MEDIUM_REMOVAL_PREVENTED => Ok(()),
                     Err(sense) => Err(operator(
                         "eject refused with 5/53/02",
@@ -270,10 +278,12 @@ impl Run {
                 ("EjectRefused".into(), result)
             }
             Step::RemoveMedium => {
-                let result = if self.drive.tray_open() {
-                    self.hand = None;
+                let mut drive = self.drive();
+                let result = if drive.tray_open() {
                     // A medium still in an open tray (opened by START STOP UNIT) comes out too.
-                    let _ = self.drive.unload();
+                    let _ = drive.unload();
+                    drop(drive);
+                    self.hand = None;
                     Ok(())
                 } else {
                     Err(operator("an open tray", "the tray is closed (Eject first)".into()))
@@ -281,12 +291,13 @@ impl Run {
                 ("RemoveMedium".into(), result)
             }
             Step::Insert(spec) => {
-                let result = if !self.drive.tray_open() {
+                let open = self.drive().tray_open();
+                let result = if !open {
                     Err(operator("an open tray", "the tray is closed (Eject first)".into()))
                 } else {
                     match super::medium::build(spec, file) {
                         Ok(medium) => {
-                            let _ = self.drive.unload();
+                            let _ = self.drive().unload();
                             self.hand = medium;
                             Ok(())
                         }
@@ -298,12 +309,18 @@ impl Run {
             Step::Load => {
                 let medium = match self.hand.take() {
                     Some(medium) => Some(medium),
-                    None if self.drive.tray_open() => self.drive.unload().ok().flatten(),
-                    None => None,
+                    None => {
+                        let mut drive = self.drive();
+                        if drive.tray_open() {
+                            drive.unload().ok().flatten()
+                        } else {
+                            None
+                        }
+                    }
                 };
                 let result = match medium {
                     Some(medium) => {
-                        self.drive.load(medium);
+                        self.drive().load(medium);
                         Ok(())
                     }
                     None => Err(operator(
@@ -314,24 +331,42 @@ impl Run {
                 ("Load".into(), result)
             }
             Step::Settle => {
-                self.drive.settle();
+                self.drive().settle();
                 ("Settle".into(), Ok(()))
             }
-            Step::AssertMedia(assert) => ("AssertMedia".into(), self.assert_media(assert, reached)),
+            Step::AssertMedia(assert) => ("AssertMedia".into(), self.assert_media(assert)),
+            Step::SetFaults(plan) => {
+                let plan = rebased(plan, self.commands());
+                self.drive().set_fault_plan(plan);
+                ("SetFaults".into(), Ok(()))
+            }
+            Step::CorruptReplies { opcode, offset, bytes } => {
+                self.device.borrow_mut().corruptions.push(Corruption {
+                    opcode: *opcode,
+                    offset: *offset,
+                    bytes: bytes.0.clone(),
+                });
+                (format!("CorruptReplies(opcode: 0x{opcode:02X})"), Ok(()))
+            }
+            Step::Recorder(call) => (api_label("Recorder", &call.op), self.api.recorder_step(call)),
+            Step::Writer(call) => (api_label("Writer", &call.op), self.api.writer_step(call)),
+            Step::Eraser(call) => (api_label("Eraser", &call.op), self.api.eraser_step(call)),
+            Step::AssertWriter(assert) => ("AssertWriter".into(), self.api.assert_writer(assert)),
+            Step::ChooseMultisession(choice) => (
+                format!("ChooseMultisession({:?}, {:?})", choice.list, choice.windows),
+                self.api.choose_multisession(choice),
+            ),
         }
     }
 
-    fn send(&mut self, prepared: &Prepared, reached: &mut BTreeSet<Sense>) -> Outcome {
+    fn send(&mut self, prepared: &Prepared) -> Outcome {
         let mut buffer = vec![0u8; prepared.data_in.unwrap_or(0)];
         let phase = match (&prepared.data_out, prepared.data_in) {
             (Some(out), _) => DataPhase::Out(out),
             (None, Some(_)) => DataPhase::In(&mut buffer),
             (None, None) => DataPhase::None,
         };
-        let mut device = self.observed(reached);
-        let result = device.execute(&prepared.cdb, phase);
-        let count = device.commands;
-        self.commands += count;
+        let result = self.device.borrow_mut().execute(&prepared.cdb, phase);
         match result {
             Ok(completion) => {
                 let moved = if prepared.data_in.is_some() {
@@ -352,28 +387,77 @@ impl Run {
         }
     }
 
-    fn assert_media(&mut self, assert: &MediaAssert, reached: &mut BTreeSet<Sense>) -> Result<(), Mismatch> {
-        let written = self.drive.medium().map_or(0, Medium::written_sectors);
-        let mut device = self.observed(reached);
-        let result = state::check(assert, &mut device, written);
-        let count = device.commands;
-        self.commands += count;
-        result
+    fn assert_media(&mut self, assert: &MediaAssert) -> Result<(), Mismatch> {
+        let mut device = self.device.borrow_mut();
+        let written = device.drive.medium().map_or(0, Medium::written_sectors);
+        state::check(assert, &mut *device, written)
     }
 
-    /// Rendered trace lines of the commands in `step` and a few before.
+    /// Rendered trace lines of the commands in `step` and a few before. Runs of REQUEST SENSE
+    /// polls (a long operation waited for) show their first and last poll; of a long step, the
+    /// first and last commands are shown with a line saying how many were left out.
     fn trace_around(&self, step: Range<u64>) -> Vec<String> {
         let bytes = self.trace.0.lock().expect("trace buffer").clone();
         let from = step.start.saturating_sub(TRACE_CONTEXT);
-        read_trace(&bytes[..])
+        let records: Vec<TraceRecord> = read_trace(&bytes[..])
             .filter_map(Result::ok)
             .filter(|record| record.index >= from && record.index < step.end)
-            .map(|record| {
-                let mark = if step.contains(&record.index) { ">" } else { " " };
-                format!("{mark} {}", render(&record))
-            })
-            .collect()
+            .collect();
+        let line = |record: &TraceRecord| {
+            let inside = step.contains(&record.index);
+            let mark = if inside { ">" } else { " " };
+            (inside, format!("{mark} {}", render(record)))
+        };
+        let mut lines: Vec<(bool, String)> = Vec::new();
+        let mut i = 0;
+        while i < records.len() {
+            let polls = records[i..].iter().take_while(|r| r.opcode == "REQUEST SENSE").count();
+            if polls > TRACE_POLLS_SHOWN {
+                lines.push(line(&records[i]));
+                let (inside, _) = line(&records[i + 1]);
+                let mark = if inside { ">" } else { " " };
+                lines.push((inside, format!("{mark}   … {} more REQUEST SENSE polls …", polls - 2)));
+                lines.push(line(&records[i + polls - 1]));
+                i += polls;
+            } else {
+                lines.push(line(&records[i]));
+                i += 1;
+            }
+        }
+        let inside = lines.iter().filter(|(inside, _)| *inside).count();
+        if inside <= TRACE_STEP_LONG {
+            return lines.into_iter().map(|(_, line)| line).collect();
+        }
+        let first_inside = lines.iter().position(|(inside, _)| *inside).unwrap_or(0);
+        let keep_until = first_inside + TRACE_STEP_HEAD;
+        let tail_from = lines.len() - TRACE_STEP_TAIL;
+        let mut out: Vec<String> = lines[..keep_until].iter().map(|(_, l)| l.clone()).collect();
+        out.push(format!("  … {} more lines of the step …", tail_from - keep_until));
+        out.extend(lines[tail_from..].iter().map(|(_, l)| l.clone()));
+        out
     }
+}
+
+/// `Writer NextWritableAddress(is: 11702)`, `Writer Write(Blocks { count: 16, pattern: Lba })`.
+fn api_label(object: &str, op: &impl std::fmt::Debug) -> String {
+    let text = format!("{op:?}").replace(" { is: None }", "()");
+    let text = match (text.find(" { is: Some("), text.strip_suffix(") }")) {
+        (Some(start), Some(body)) => format!("{}(is: {})", &text[..start], &body[start + " { is: Some(".len()..]),
+        _ => text,
+    };
+    format!("{object} {text}")
+}
+
+/// A fault plan set by a `SetFaults` step counts its commands from that step: `AfterCommands`
+/// triggers move by the commands already executed (the drive numbers commands from power-on).
+fn rebased(plan: &FaultPlan, executed: u64) -> FaultPlan {
+    let mut plan = plan.clone();
+    for fault in &mut plan.faults {
+        if let Trigger::AfterCommands { count } = &mut fault.trigger {
+            *count += executed;
+        }
+    }
+    plan
 }
 
 /// Run scenario files on `jobs` threads; results come back in the order of `files`.
@@ -448,6 +532,20 @@ mod tests {
     }
 
     #[test]
+    fn api_labels_read_like_the_file() {
+        use crate::scenario::api_schema::WriterOp;
+        assert_eq!(
+            api_label("Writer", &WriterOp::NextWritableAddress { is: Some(11702) }),
+            "Writer NextWritableAddress(is: 11702)"
+        );
+        assert_eq!(
+            api_label("Writer", &WriterOp::NextWritableAddress { is: None }),
+            "Writer NextWritableAddress()"
+        );
+        assert_eq!(api_label("Writer", &WriterOp::CancelWrite), "Writer CancelWrite");
+    }
+
+    #[test]
     fn reached_codes_come_from_completions_and_request_sense_data() {
         let result = run(
             &scenario(
@@ -462,6 +560,90 @@ mod tests {
             reached,
             ["2/04/08 LONG_WRITE_IN_PROGRESS", "5/21/02 INVALID_ADDRESS_FOR_WRITE"]
         );
+    }
+
+    #[test]
+    fn an_api_failure_names_both_hresults_and_shows_the_step_commands() {
+        let failure = failure(
+            "Writer(op: ClientName(\"t\")), \
+             Writer(op: Write(Blocks(count: 1, pattern: Lba)), expect: Err(\"E_IMAPI_DF2DATA_MEDIA_NOT_BLANK\"))",
+        );
+        assert_eq!(failure.step, 2);
+        assert_eq!(failure.label, "Writer Write(Blocks { count: 1, pattern: Lba })");
+        assert_eq!(failure.expected, "Err(E_IMAPI_DF2DATA_MEDIA_NOT_BLANK (0xC0AA0405))");
+        assert!(
+            failure.actual.starts_with("Ok (phases [ValidatingMedia"),
+            "{}",
+            failure.actual
+        );
+        assert!(
+            failure
+                .trace
+                .iter()
+                .any(|l| l.starts_with("> ") && l.contains("WRITE(10)")),
+            "{:#?}",
+            failure.trace
+        );
+        assert!(
+            failure.trace.iter().any(|l| l.contains("more REQUEST SENSE polls")),
+            "{:#?}",
+            failure.trace
+        );
+        let failure = failure_of_query();
+        assert_eq!(failure.expected, "Ok: BLANK (0x0002)");
+        assert!(
+            failure
+                .actual
+                .starts_with("Err(E_IMAPI_RECORDER_LOCKED (0xC0AA0210)): "),
+            "{}",
+            failure.actual
+        );
+    }
+
+    fn failure_of_query() -> Failure {
+        failure("Recorder(op: OtherClientAcquires(\"other\")), Writer(op: CurrentMediaStatus(is: [BLANK]))")
+    }
+
+    #[test]
+    fn hresults_and_the_burn_layers_sense_are_reached() {
+        let text = "Scenario(name: \"t\", steps: [Writer(op: CurrentMediaStatus(), expect: Err(\"0xC0AA0202\"))])";
+        let result = run(&parse(text, Path::new("t.ron")).unwrap(), Path::new("t.ron"));
+        assert!(result.passed(), "{:?}", result.verdict);
+        assert_eq!(
+            result.reached_hresults.into_iter().collect::<Vec<_>>(),
+            [HResult::E_IMAPI_RECORDER_MEDIA_NO_MEDIA]
+        );
+        assert!(
+            result.reached.contains(&Sense::new(2, 0x3A, 0x01)),
+            "{:?}",
+            result.reached
+        );
+    }
+
+    #[test]
+    fn set_faults_counts_commands_from_its_step() {
+        let result = run(
+            &scenario(
+                "Mmc(command: Tur), Mmc(command: Tur), \
+                 SetFaults(faults: [Fault(trigger: AfterCommands(count: 1), effect: PowerCalibrationError)]), \
+                 Mmc(command: Tur), Mmc(command: Tur, expect: Check(sense: \"3/73/03\")), Mmc(command: Tur)",
+            ),
+            Path::new("t.ron"),
+        );
+        assert!(result.passed(), "{:?}", result.verdict);
+    }
+
+    #[test]
+    fn corrupted_replies_reach_the_host() {
+        let result = run(
+            &scenario(
+                "CorruptReplies(opcode: 0x12, offset: 8, bytes: \"41 42\"), \
+                 Mmc(command: Inquiry, expect: Good(data: At(offset: 8, bytes: \"41 42 52 4E\"))), \
+                 Recorder(op: VendorId(is: \"ABRNBNCH\"))",
+            ),
+            Path::new("t.ron"),
+        );
+        assert!(result.passed(), "{:?}", result.verdict);
     }
 
     #[test]

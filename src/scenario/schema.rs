@@ -5,12 +5,15 @@
 //! column with what was expected. Files start with `#![enable(implicit_some)]` (the loader turns it
 //! on anyway), so optional fields are written bare: `information: 5000`.
 //!
-//! Extension points: [`Step`] grows one variant per family of operations — `Mmc` and the operator
-//! steps now; the image builder (`Image(..)`), recorder / writer / eraser (`Recorder(..)`,
-//! `Writer(..)`, `Eraser(..)`), file-tree assertions after import (`AssertTree(..)`) and external
-//! programs through the device shim (`Run(..)`) arrive with their issues, each with an expectation
-//! on the API level (success or an HRESULT by name or value) beside [`Expect`] for MMC.
+//! Extension points: [`Step`] grows one variant per family of operations — `Mmc`, the operator
+//! steps and the recorder API (`Recorder(..)`, `Writer(..)`, `Eraser(..)`, `AssertWriter(..)`,
+//! `ChooseMultisession(..)`, types in `api_schema.rs`) now; the image builder (`Image(..)`),
+//! file-tree assertions after import (`AssertTree(..)`) and external programs through the device
+//! shim (`Run(..)`) arrive with their issues, each with an expectation on the API level
+//! ([`super::api_schema::ApiExpect`]: success or an HRESULT by name or value) beside [`Expect`]
+//! for MMC.
 
+use super::api_schema::{ChooseMultisessionStep, EraserStep, RecorderStep, WriterAssert, WriterStep};
 use super::hex::{BytePattern, HexBytes};
 use crate::drive::FaultPlan;
 use crate::media::Profile;
@@ -30,6 +33,10 @@ pub struct Scenario {
     /// A built-in drive model id: `bd-writer` (default), `dvd-writer`, `cd-rw` (docs/drive.md).
     #[serde(default = "default_drive")]
     pub drive: String,
+    /// The profiles the drive writes instead of the model's (a subset of what it reads; `[]`
+    /// makes a reader, which no data writer or eraser accepts).
+    #[serde(default)]
+    pub drive_writes: Option<Vec<Profile>>,
     /// The medium in the drive at power-on (default: none, tray closed).
     #[serde(default)]
     pub medium: MediumSpec,
@@ -109,6 +116,26 @@ pub enum Step {
     /// READ TRACK INFORMATION of every track, READ CAPACITY, READ FORMAT CAPACITIES). These
     /// queries are real commands: they count for fault triggers and appear in the trace.
     AssertMedia(MediaAssert),
+    /// Replace the drive's fault plan from here on (docs/faults.md), written with the plan's
+    /// fields: `SetFaults(faults: [Fault(..)])`. Counting starts at this step: `AfterCommands(count: n)` fires on the (n+1)-th command after it, `OnOpcode` counts
+    /// occurrences from here.
+    SetFaults(FaultPlan),
+    /// A drive that lies: from here on, the data-in of every command with this operation code
+    /// has `bytes` at `offset` (for replies a host must refuse, e.g. B162 / 02FF).
+    CorruptReplies { opcode: u8, offset: usize, bytes: HexBytes },
+    /// One call of the recorder (IDiscRecorder2): `Recorder(op: AcquireExclusiveAccess("x"))`.
+    Recorder(RecorderStep),
+    /// One call of the data writer (IDiscFormat2Data): `Writer(op: Write(Blocks(count: 16,
+    /// pattern: Lba)))`, `Writer(op: NextWritableAddress(), expect: Err("0xC0AA0402"))`.
+    Writer(WriterStep),
+    /// One call of the eraser (IDiscFormat2Erase): `Eraser(op: Erase)`.
+    Eraser(EraserStep),
+    /// The data writer's media properties (CurrentMediaStatus, addresses, sizes, type, blank,
+    /// the multisession objects' IsSupportedOnCurrentMediaState).
+    AssertWriter(WriterAssert),
+    /// The decision of put_MultisessionInterfaces (`burn::choose_multisession`) on the writer's
+    /// multisession objects.
+    ChooseMultisession(ChooseMultisessionStep),
 }
 
 /// An MMC command step: exactly one of `cdb` (raw hex) or `command` (typed).
