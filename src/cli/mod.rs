@@ -22,7 +22,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build ISO 9660 / Joliet images from host files, list them and extract from them.
+    /// Build ISO 9660 / Joliet / UDF images from host files, list them and extract from them.
     #[command(subcommand)]
     Image(image::ImageCommand),
     /// Burn host files onto a media image as a new session, as an IMAPI2 data burn does
