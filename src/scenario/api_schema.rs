@@ -467,6 +467,116 @@ pub enum MultisessionElement {
     OtherDrive,
 }
 
+/// One call of the scenario's image builder (`fsi::FileSystemImage`, IFileSystemImage). One
+/// image per scenario, made at its first `Image` step (or again by `New`); it takes its
+/// multisession objects from the scenario's data writer and writes through it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Image")]
+pub struct ImageStep {
+    pub op: ImageOp,
+    #[serde(default)]
+    pub expect: ApiExpect,
+    /// The progress phases of `WriteSession`, as for `Writer(op: Write(..))`.
+    #[serde(default)]
+    pub phases: Option<Vec<WriteActionName>>,
+    /// The StartLba of `WriteSession`'s progress events: where the session went.
+    #[serde(default)]
+    pub start_lba: Option<i64>,
+}
+
+/// A file system of FsiFileSystems by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(clippy::upper_case_acronyms)]
+pub enum FsName {
+    ISO9660,
+    Joliet,
+    UDF,
+}
+
+/// Image builder members. Setters take their value; getters their expected value as `is`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum ImageOp {
+    /// A new MsftFileSystemImage replaces the scenario's image.
+    New,
+    /// put_FileSystemsToCreate (`[]`: none).
+    FileSystems(Vec<FsName>),
+    /// put_VolumeName.
+    VolumeName(String),
+    /// put_ISO9660InterchangeLevel.
+    Iso9660Level(u32),
+    /// put_UDFRevision (`0x102`).
+    UdfRevision(u32),
+    /// put_FreeMediaBlocks (0: no limit).
+    FreeMediaBlocks(u32),
+    /// The emulated Windows of put_MultisessionInterfaces (`FsiMultisessionPolicy`).
+    Windows(WindowsVersion),
+    /// Root.AddDirectory.
+    AddDirectory(String),
+    /// Root.AddFile of `bytes` bytes (each 0x42) at `path`.
+    AddFile { path: String, bytes: u64 },
+    /// Root.Remove: a file or an empty directory.
+    Remove(String),
+    /// Root.RemoveTree.
+    RemoveTree(String),
+    /// Root.Item: the item at the path (IMAPI_E_ITEM_NOT_FOUND when there is none).
+    Item(String),
+    /// put_MultisessionInterfaces — the seed method — with a list made as `ChooseMultisession`
+    /// makes it (default: the writer's MultisessionInterfaces; `Null`: no list), `in_use` marking
+    /// exactly these elements first.
+    MultisessionInterfaces {
+        #[serde(default)]
+        list: MultisessionList,
+        #[serde(default)]
+        in_use: Option<Vec<usize>>,
+    },
+    /// IdentifyFileSystemsOnDisc: the file systems of the previous session.
+    IdentifyFileSystems {
+        #[serde(default)]
+        is: Option<Vec<FsName>>,
+    },
+    /// ImportFileSystem: the file system imported.
+    ImportFileSystem {
+        #[serde(default)]
+        is: Option<FsName>,
+    },
+    /// ImportSpecificFileSystem.
+    ImportSpecificFileSystem(FsName),
+    /// ProbeSpecificFileSystem.
+    ProbeSpecificFileSystem {
+        fs: FsName,
+        #[serde(default)]
+        is: Option<bool>,
+    },
+    /// CalculateDiscIdentifier (any value).
+    CalculateDiscIdentifier,
+    /// CreateResultImage (the result is dropped at once).
+    CreateResultImage,
+    /// CreateResultImage and the writer's Write of it: the next session.
+    WriteSession,
+}
+
+/// One item of the image's tree for `AssertTree`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum TreeEntry {
+    /// A directory at this path.
+    Dir(String),
+    /// A file at `path` of `size` bytes.
+    File { path: String, size: u64 },
+}
+
+/// The image's file tree: every item below the root, exactly (order free).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "AssertTree")]
+pub struct TreeAssert {
+    pub items: Vec<TreeEntry>,
+    /// The imported volume name (get_ImportedVolumeName), when given.
+    #[serde(default)]
+    pub imported_volume_name: Option<String>,
+}
+
 impl MultisessionList {
     /// How many elements the list has (`None` for no list).
     pub fn element_count(&self) -> Option<usize> {

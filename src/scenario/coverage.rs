@@ -113,9 +113,11 @@ pub const UNREACHABLE: &[(&str, &str)] = &[
 /// HRESULTs (mmc.md §3), and that no code path of the emulator (nor a fault effect) answers with.
 pub const NOT_PRODUCED: &str = "the emulator never answers with it (named for real drives, mmc.md §3)";
 
-/// The reason of the HRESULTs of the image builder (`src/fsi`): no scenario step calls it yet.
-pub const FSI_NOT_DRIVEN: &str =
-    "an image-builder code (src/fsi): no scenario step drives the image builder until the `Image(..)` steps land";
+/// The reason of the HRESULTs of the image builder (`src/fsi`) that no `Image(..)` step reaches:
+/// the members that return them have no op in the scenario format yet.
+pub const FSI_NOT_DRIVEN: &str = "an image-builder code (src/fsi) of a member the `Image(..)` ops do not call yet \
+     (boot images, AddTree and host files, staging, item times, detached items, result streams) or of a \
+     previous session no scenario medium holds";
 
 /// Why an HRESULT no scenario reaches cannot be reached: the part of IMAPI2 it belongs to is not
 /// implemented, or no code path returns it to a scenario. Codes named here that a scenario
@@ -204,11 +206,11 @@ pub fn unreachable_hresult(name: &str) -> Option<&'static str> {
         ),
         (
             "E_ACCESSDENIED",
-            "no member of burn returns it; IMAPI2 documents it for the image builder, which no scenario step drives yet",
+            "no member of burn or of the image builder returns it (IMAPI2 documents it for the image builder)",
         ),
         (
             "E_OUTOFMEMORY",
-            "no member of burn returns it; IMAPI2 documents it for the image builder, which no scenario step drives yet",
+            "no member of burn or of the image builder returns it (IMAPI2 documents it for the image builder)",
         ),
     ];
     const BY_PREFIX: &[(&str, &str)] = &[

@@ -3,7 +3,8 @@
 
 use super::api::value::{recorder_getter, writer_assertions, writer_getter};
 use super::api_schema::{
-    ApiCall, ApiExpect, ChooseMultisessionStep, EraserOp, EraserStep, RecorderStep, WriterOp, WriterStep,
+    ApiCall, ApiExpect, ChooseMultisessionStep, EraserOp, EraserStep, ImageOp, ImageStep, RecorderStep, WriterOp,
+    WriterStep,
 };
 use super::schema::{Command, MmcStep, Request, Scenario, Step};
 use crate::drive::DriveModel;
@@ -114,6 +115,7 @@ fn check_step(step: &Step) -> Result<(), String> {
             Err("AssertWriter names no property to compare".into())
         }
         Step::ChooseMultisession(choice) => check_choice(choice),
+        Step::Image(call) => check_image(call),
         _ => Ok(()),
     }
 }
@@ -180,6 +182,33 @@ fn check_eraser(call: &EraserStep) -> Result<(), String> {
         return Err("`elapsed_s` checks an erase: it needs `Erase`".into());
     }
     check_during(call.during.as_deref(), call.at_event, erases, "Erase")
+}
+
+fn check_image(call: &ImageStep) -> Result<(), String> {
+    let has_value = match &call.op {
+        ImageOp::IdentifyFileSystems { is } => is.is_some(),
+        ImageOp::ImportFileSystem { is } => is.is_some(),
+        ImageOp::ProbeSpecificFileSystem { is, .. } => is.is_some(),
+        _ => false,
+    };
+    check_value(has_value, call.expect)?;
+    if let ImageOp::MultisessionInterfaces {
+        list,
+        in_use: Some(marked),
+    } = &call.op
+    {
+        match list.element_count() {
+            None => return Err("`in_use` marks elements of a list: `list: Null` has none".into()),
+            Some(n) if marked.iter().any(|i| *i >= n) => {
+                return Err(format!("`in_use` names an element beyond the list of {n}"));
+            }
+            _ => {}
+        }
+    }
+    if !matches!(call.op, ImageOp::WriteSession) && (call.phases.is_some() || call.start_lba.is_some()) {
+        return Err("`phases` and `start_lba` check a write: they need `WriteSession`".into());
+    }
+    Ok(())
 }
 
 fn check_choice(choice: &ChooseMultisessionStep) -> Result<(), String> {
@@ -402,6 +431,39 @@ mod tests {
         assert!(e.message.contains("`Write`"), "{}", e.message);
         let e = error_of(&format!("{HEAD}    steps: [Recorder(op: VendorId(iss: \"x\"))],\n)"));
         assert!(e.message.contains("Unexpected field named `iss`"), "{}", e.message);
+    }
+
+    #[test]
+    fn image_steps_load_and_their_fields_must_fit_their_op() {
+        let scenario = parse(
+            &format!(
+                "{HEAD}    steps: [\n        Image(op: FileSystems([ISO9660, UDF])),\n        \
+                 Image(op: MultisessionInterfaces(list: Null), expect: Err(\"E_POINTER\")),\n        \
+                 Image(op: WriteSession, start_lba: 0),\n        \
+                 AssertTree(items: [Dir(\"/d\"), File(path: \"/d/f\", size: 1)]),\n    ],\n)"
+            ),
+            Path::new("x.ron"),
+        )
+        .unwrap();
+        assert_eq!(scenario.steps.len(), 4);
+        let cases = [
+            (
+                "Image(op: ImportFileSystem(is: UDF), expect: Err(\"IMAPI_E_EMPTY_DISC\"))",
+                "only when the call succeeds",
+            ),
+            ("Image(op: CreateResultImage, start_lba: 0)", "need `WriteSession`"),
+            ("Image(op: MultisessionInterfaces(in_use: [2]))", "beyond the list of 2"),
+            (
+                "Image(op: MultisessionInterfaces(list: Null, in_use: [0]))",
+                "`list: Null` has none",
+            ),
+            ("Image(op: FileSystems([NTFS]))", "NTFS"),
+            ("AssertTree(items: [File(path: \"/f\")])", "size"),
+        ];
+        for (step, wanted) in cases {
+            let e = error_of(&format!("{HEAD}    steps: [{step}],\n)"));
+            assert!(e.message.contains(wanted), "{step}: {}", e.message);
+        }
     }
 
     #[test]

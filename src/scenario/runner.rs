@@ -356,6 +356,8 @@ impl Run {
                 format!("ChooseMultisession({:?}, {:?})", choice.list, choice.windows),
                 self.api.choose_multisession(choice),
             ),
+            Step::Image(call) => (api_label("Image", &call.op), self.api.image_step(call)),
+            Step::AssertTree(assert) => ("AssertTree".into(), self.api.assert_tree(assert)),
         }
     }
 

@@ -7,13 +7,15 @@
 //!
 //! Extension points: [`Step`] grows one variant per family of operations — `Mmc`, the operator
 //! steps and the recorder API (`Recorder(..)`, `Writer(..)`, `Eraser(..)`, `AssertWriter(..)`,
-//! `ChooseMultisession(..)`, types in `api_schema.rs`) now; the image builder (`Image(..)`),
-//! file-tree assertions after import (`AssertTree(..)`) and external programs through the device
-//! shim (`Run(..)`) arrive with their issues, each with an expectation on the API level
+//! `ChooseMultisession(..)`), the image builder (`Image(..)`) and file-tree assertions after import
+//! (`AssertTree(..)`), types in `api_schema.rs`, now; external programs through the device shim
+//! (`Run(..)`) arrive with their issue, each with an expectation on the API level
 //! ([`super::api_schema::ApiExpect`]: success or an HRESULT by name or value) beside [`Expect`]
 //! for MMC.
 
-use super::api_schema::{ChooseMultisessionStep, EraserStep, RecorderStep, WriterAssert, WriterStep};
+use super::api_schema::{
+    ChooseMultisessionStep, EraserStep, ImageStep, RecorderStep, TreeAssert, WriterAssert, WriterStep,
+};
 use super::hex::{BytePattern, HexBytes};
 use crate::drive::FaultPlan;
 use crate::media::Profile;
@@ -136,6 +138,11 @@ pub enum Step {
     /// The decision of put_MultisessionInterfaces (`burn::choose_multisession`) on the writer's
     /// multisession objects.
     ChooseMultisession(ChooseMultisessionStep),
+    /// One call of the image builder (IFileSystemImage) over the scenario's writer:
+    /// `Image(op: MultisessionInterfaces(), expect: Err("0xC0AAB156"))`, `Image(op: WriteSession)`.
+    Image(ImageStep),
+    /// The image's file tree (paths and sizes), e.g. after an import.
+    AssertTree(TreeAssert),
 }
 
 /// An MMC command step: exactly one of `cdb` (raw hex) or `command` (typed).

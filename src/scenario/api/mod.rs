@@ -1,5 +1,5 @@
 //! Running the recorder API steps (`Recorder`, `Writer`, `Eraser`, `AssertWriter`,
-//! `ChooseMultisession`) against the scenario's drive.
+//! `ChooseMultisession`, `Image`, `AssertTree`) against the scenario's drive.
 //!
 //! Per scenario there is one `burn::Recorder` over the shared [`ObservedDrive`] (its waits advance
 //! the drive's simulated clock), one `DataWriter` and one `Eraser` bound to it, all made at the
@@ -7,6 +7,7 @@
 //! triggers and shows in the trace of that step; scenarios without API steps send nothing extra.
 //! Every HRESULT a call returns (`S_OK` for a success) is collected for coverage.
 
+mod image;
 mod multisession;
 mod stream;
 pub mod value;
@@ -37,6 +38,8 @@ pub struct Api {
     other: OnceCell<Recorder>,
     writer: RefCell<Option<DataWriter>>,
     eraser: OnceCell<Eraser>,
+    /// The image builder of `Image` steps, made at the first one.
+    image: RefCell<Option<crate::fsi::FileSystemImage>>,
     reached: RefCell<BTreeSet<HResult>>,
 }
 
@@ -116,6 +119,7 @@ impl Api {
             other: OnceCell::new(),
             writer: RefCell::new(None),
             eraser: OnceCell::new(),
+            image: RefCell::new(None),
             reached: RefCell::new(BTreeSet::new()),
         }
     }

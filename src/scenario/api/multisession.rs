@@ -31,7 +31,7 @@ impl Api {
         self.judge(step.expect, result, step.chosen.map(Value::Chosen).as_ref())
     }
 
-    fn list(&self, list: &MultisessionList) -> ImapiResult<Option<Vec<MultisessionRef>>> {
+    pub(super) fn list(&self, list: &MultisessionList) -> ImapiResult<Option<Vec<MultisessionRef>>> {
         Ok(match list {
             MultisessionList::Null => None,
             MultisessionList::Writer => Some(self.writer().multisession_interfaces()?),
