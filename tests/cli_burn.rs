@@ -16,6 +16,21 @@ fn ok(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Creates a formatted BD-RE media image at `path` and returns the path as an argument.
+fn formatted_bd_re(path: &Path) -> String {
+    let media = path.to_str().unwrap().to_string();
+    ok(&run(&[
+        "media",
+        "create",
+        &media,
+        "--profile",
+        "bd-re",
+        "--state",
+        "formatted",
+    ]));
+    media
+}
+
 #[test]
 fn three_sessions_on_a_cd_r_keep_replace_and_add_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,7 +83,7 @@ fn three_sessions_on_a_cd_r_keep_replace_and_add_files() {
     let tracks = info["tracks"].as_array().unwrap();
     let last_session = tracks[tracks.len() - 2]["start"].as_u64().unwrap().to_string();
     let flat = d.join("disc.img");
-    ok(&run(&["media", "export", media, flat.to_str().unwrap()]));
+    ok(&run(&["media", "export", media, "-o", flat.to_str().unwrap()]));
     let out = d.join("out");
     ok(&run(&[
         "image",
@@ -158,17 +173,8 @@ fn logical_sessions_on_a_bd_re_are_found_at_lba_16() {
     write(&d.join("s1/a.txt"), "old a");
     write(&d.join("s1/d/b.txt"), "bee");
     write(&d.join("s2/a.txt"), "new a");
-    let media = d.join("bd.bbm");
-    let media = media.to_str().unwrap();
-    ok(&run(&[
-        "media",
-        "create",
-        media,
-        "--profile",
-        "bd-re",
-        "--state",
-        "formatted",
-    ]));
+    let media = formatted_bd_re(&d.join("bd.bbm"));
+    let media = media.as_str();
     for source in [
         d.join("s1").display().to_string(),
         d.join("s2").display().to_string(),
@@ -204,5 +210,25 @@ fn logical_sessions_on_a_bd_re_are_found_at_lba_16() {
                 "{name}:\n{listing}"
             );
         }
+    }
+}
+
+#[test]
+fn media_export_takes_the_output_once_positionally_or_with_dash_o() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = formatted_bd_re(&dir.path().join("rw.bbm"));
+    let media = media.as_str();
+    let a = dir.path().join("a.img");
+    let b = dir.path().join("b.img");
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    assert!(ok(&run(&["media", "export", media, "-o", a])).ends_with("blocks\n"));
+    ok(&run(&["media", "export", media, b]));
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    for args in [
+        vec!["media", "export", media],
+        vec!["media", "export", media, a, "-o", b],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: usage error expected");
     }
 }

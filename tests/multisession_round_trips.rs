@@ -1,7 +1,9 @@
 //! Five sessions on every multisession medium, through the IMAPI-style API against the emulated
 //! drive: each session imports the previous one, adds a file, replaces one and removes one; the
-//! tree read back from the disc after the last session is exactly the expected one, and isoinfo
-//! agrees (sequential media: at the last session's start; random-writable media: at LBA 16).
+//! tree read back from the disc after the last session is exactly the expected one, and the peers
+//! agree on the exported disc: isoinfo lists and xorriso extracts the newest tree (sequential media:
+//! at the last session's start; random-writable media: at LBA 16), and 7z, which only reads the
+//! volume descriptors at LBA 16, extracts it from random-writable media.
 
 mod common;
 
@@ -77,10 +79,10 @@ fn check(profile: Profile, disc: Disc) {
         found.insert(item.path.clone(), data);
     }
     assert_eq!(found, expected, "{profile:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    std::fs::write(&flat, &image).unwrap();
     if let Some(isoinfo) = common::peer("isoinfo") {
-        let dir = tempfile::tempdir().unwrap();
-        let flat = dir.path().join("disc.img");
-        std::fs::write(&flat, &image).unwrap();
         let out = std::process::Command::new(isoinfo)
             .args(["-J", "-f", "-T", &newest.to_string(), "-i"])
             .arg(&flat)
@@ -93,6 +95,61 @@ fn check(profile: Profile, disc: Disc) {
         let names: Vec<&String> = expected.keys().collect();
         assert_eq!(listing.iter().collect::<Vec<_>>(), names, "{profile:?} isoinfo");
     }
+    if let Some(xorriso) = common::peer("xorriso") {
+        // `-load sbsector` picks the session as a reader mounting with `sbsector=` would.
+        let out = dir.path().join("xorriso");
+        let status = std::process::Command::new(xorriso)
+            .args(["-abort_on", "FAILURE", "-osirrox", "on", "-joliet", "on"])
+            .args(["-load", "sbsector", &newest.to_string()])
+            .arg("-indev")
+            .arg(format!("stdio:{}", flat.display()))
+            .arg("-extract")
+            .arg("/")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{profile:?} xorriso: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        assert_eq!(extracted(&out), expected, "{profile:?} xorriso");
+    }
+    if newest == 0
+        && let Some(sevenzip) = common::peer("7z")
+    {
+        let out = dir.path().join("7z");
+        let status = std::process::Command::new(sevenzip)
+            .arg("x")
+            .arg(format!("-o{}", out.display()))
+            .arg(&flat)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{profile:?} 7z: {}",
+            String::from_utf8_lossy(&status.stdout)
+        );
+        assert_eq!(extracted(&out), expected, "{profile:?} 7z");
+    }
+}
+
+/// The files under `root` keyed by their path from `root` ("/name").
+fn extracted(root: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let name = format!("/{}", path.strip_prefix(root).unwrap().display());
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
 }
 
 #[test]

@@ -88,8 +88,12 @@ pub enum MediaCommand {
     Export {
         /// Media image (or .iso) to read
         path: PathBuf,
+        /// File to write (or give it with -o)
+        #[arg(required_unless_present = "output", conflicts_with = "output")]
+        out: Option<PathBuf>,
         /// File to write
-        out: PathBuf,
+        #[arg(short, long, value_name = "DISC.img")]
+        output: Option<PathBuf>,
     },
     /// Record a file onto a medium as one track (at the next writable address, or --lba on
     /// overwritable media), then close it as asked
@@ -185,7 +189,11 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
             close,
             quiet,
         } => write(&path, &file, lba, close, quiet),
-        MediaCommand::Export { path, out } => {
+        MediaCommand::Export { path, out, output } => {
+            // clap guarantees exactly one of the two.
+            let out = out
+                .or(output)
+                .ok_or("media export: give the file to write (-o DISC.img)")?;
             let mut medium = Medium::open(&path, None).map_err(line)?;
             let blocks = medium.export(&out).map_err(|e| format!("{}: {e}", out.display()))?;
             println!("{}: {blocks} blocks", out.display());
