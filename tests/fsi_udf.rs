@@ -416,7 +416,10 @@ fn seed() -> &'static (Vec<u8>, usize) {
     })
 }
 
-const ACCEPTED: [HResult; 2] = [
+/// What a damaged image may be answered with. A mutated volume recognition sequence (an unknown
+/// standard identifier ends the scan, ECMA-167 2/8.3) hides the UDF volume: FILE_SYSTEM_NOT_FOUND.
+const ACCEPTED: [HResult; 3] = [
+    HResult::IMAPI_E_FILE_SYSTEM_NOT_FOUND,
     HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR,
     HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
 ];
