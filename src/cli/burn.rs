@@ -4,6 +4,7 @@
 
 use super::line;
 use super::media::drive_model;
+use super::progress::{self, Unit};
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
 use crate::burn::{DataWriter, Eraser, Recorder, WriteAction, WriteProgress};
@@ -11,9 +12,7 @@ use crate::drive::Drive;
 use crate::fsi::FileSystemImage;
 use crate::media::medium::Medium;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::RefCell;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -64,17 +63,6 @@ fn recorder(path: &Path, model: &str) -> Result<(Recorder, Rc<RefCell<Drive>>), 
     Ok(Recorder::emulated(drive))
 }
 
-fn bar(total: u64, quiet: bool) -> Result<ProgressBar, String> {
-    let bar = ProgressBar::new(total);
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg:12} {wide_bar} {pos}/{len} blocks ETA {eta}").map_err(line)?,
-    );
-    Ok(bar)
-}
-
 /// One line on the medium afterwards, from what the drive answers.
 fn report(drive: &Rc<RefCell<Drive>>, path: &Path) -> Result<String, String> {
     let mut drive = drive.borrow_mut();
@@ -121,7 +109,7 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
     for source in &args.sources {
         super::image::add_source(&mut fsi, source)?;
     }
-    let bar = bar(u64::from(fsi.used_blocks().min(u64::from(u32::MAX)) as u32), args.quiet)?;
+    let bar = progress::bar(fsi.used_blocks(), Unit::Blocks, args.quiet);
     let mut progress = |p: &WriteProgress| {
         bar.set_message(format!("{:?}", p.action));
         if p.action == WriteAction::WritingData {

@@ -2,15 +2,15 @@
 //! images and extract files from them — the image builder and its readers (src/fsi).
 
 use super::line;
+use super::progress::{self, Unit};
 use crate::fsi::read::{self, SeekBlockReader};
 use crate::fsi::{
     BootOptions, EmulationType, FileData, FileSystemImage, FileSystems, FsiItemType, ImageStream, PlatformId,
 };
 use crate::hresult::ImapiError;
 use clap::{Args, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
-use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -277,16 +277,7 @@ fn build(args: BuildArgs) -> Result<(), String> {
     let result = fsi.create_result_image().map_err(line)?;
     let mut stream = result.image_stream();
     let total = stream.len();
-    let bar = ProgressBar::new(total);
-    if args.quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
-        )
-        .map_err(line)?,
-    );
+    let bar = progress::bar(total, Unit::Bytes, args.quiet);
     let out = &args.output;
     let mut file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
     copy_sparse(&mut stream, &mut file, &mut |done| bar.set_position(done))

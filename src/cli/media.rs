@@ -1,6 +1,7 @@
 //! `burnbench media …`: create, inspect, import and fill media images.
 
 use super::line;
+use super::progress::{self, Unit};
 use super::table::Table;
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
@@ -9,9 +10,7 @@ use crate::media::medium::{self, Medium};
 use crate::media::record::{self, CloseAfter};
 use crate::media::{CdLength, Disc, Family, Profile};
 use clap::{Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 const PROFILE_HELP: &str = "cd-r, cd-rw, dvd-r, dvd-rw, dvd+r, dvd+r-dl, dvd+rw, dvd-ram, bd-r, bd-re, \
@@ -401,16 +400,7 @@ fn write(path: &Path, file: &Path, lba: Option<u32>, close: Close, quiet: bool) 
     let mut medium = Medium::open(path, None).map_err(line)?;
     let mut source = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let bytes = source.metadata().map_err(|e| format!("{}: {e}", file.display()))?.len();
-    let bar = ProgressBar::new(bytes);
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
-        )
-        .map_err(line)?,
-    );
+    let bar = progress::bar(bytes, Unit::Bytes, quiet);
     let close = match close {
         Close::Nothing => CloseAfter::Nothing,
         Close::Track => CloseAfter::Track,

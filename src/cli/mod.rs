@@ -4,6 +4,7 @@
 mod burn;
 mod image;
 pub(crate) mod media;
+mod progress;
 mod raw;
 mod run;
 mod table;
