@@ -62,6 +62,7 @@ fn import_iso_makes_a_closed_disc() {
         "--profile",
         "dvd+r",
         "--appendable",
+        "--quiet",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value =

@@ -677,3 +677,25 @@ fn an_iso_of_partial_sectors_or_too_large_for_the_profile_is_refused() {
     assert!(e.contains("is not a plain file"), "{e}");
     assert_eq!(image::iso_profile_for(360_001), Profile::DvdRom);
 }
+
+#[test]
+fn importing_an_iso_reports_progress_up_to_every_sector() {
+    let tmp = tempfile::tempdir().unwrap();
+    let iso = tmp.path().join("data.iso");
+    // Several log records' worth, so that progress is heard more than once.
+    std::fs::write(&iso, run_bytes(0..3000, 9)).unwrap();
+    let mut heard = Vec::new();
+    let disc = burnbench::media::medium::import_iso_with_progress(
+        &iso,
+        &tmp.path().join("data.bbm"),
+        None,
+        false,
+        &mut |done, total| heard.push((done, total)),
+    )
+    .unwrap();
+    assert_eq!(disc, Disc::pressed(Profile::CdRom, 3000, false));
+    assert!(heard.len() > 1, "{heard:?}");
+    assert!(heard.windows(2).all(|w| w[0].0 < w[1].0), "{heard:?}");
+    assert!(heard.iter().all(|&(_, total)| total == 3000));
+    assert_eq!(heard.last(), Some(&(3000, 3000)));
+}

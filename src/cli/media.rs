@@ -81,6 +81,9 @@ pub enum MediaCommand {
         /// Replace an existing media image at PATH
         #[arg(long)]
         force: bool,
+        /// No progress bar
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Write the data area of a medium to a flat image file (unwritten blocks as zeros), for
     /// ISO readers such as isoinfo, xorriso or 7z
@@ -170,9 +173,17 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
             profile,
             appendable,
             force,
+            quiet,
         } => {
             refuse_existing(&path, force)?;
-            let disc = medium::import_iso(&iso, &path, profile, appendable).map_err(line)?;
+            let bar = progress::bar(0, Unit::Blocks, quiet);
+            bar.set_message("importing");
+            let disc = medium::import_iso_with_progress(&iso, &path, profile, appendable, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .map_err(line)?;
+            bar.finish_and_clear();
             println!(
                 "{}: {} with {} blocks",
                 path.display(),

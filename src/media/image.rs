@@ -301,6 +301,16 @@ impl MediaImage {
 /// is built beside `path` and then swapped in atomically, so `path` may be the image `store`
 /// reads from; an existing media image at `path` is replaced, any other existing file is not.
 pub fn save_compact(path: &Path, disc: &Disc, store: &mut dyn SectorStore) -> Result<(), ImageError> {
+    save_compact_with_progress(path, disc, store, &mut |_| {})
+}
+
+/// [`save_compact`], telling `progress` how many sectors are copied so far.
+pub fn save_compact_with_progress(
+    path: &Path,
+    disc: &Disc,
+    store: &mut dyn SectorStore,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), ImageError> {
     let err = error_at(path);
     let name = path
         .file_name()
@@ -318,7 +328,7 @@ pub fn save_compact(path: &Path, disc: &Disc, store: &mut dyn SectorStore) -> Re
         Err(e) => return Err(err(io_problem(path.display().to_string(), "stat")(e))),
     };
     let building = parent.join(format!(".{name}.writing"));
-    let result = build_compact(&building, disc, store).and_then(|()| {
+    let result = build_compact(&building, disc, store, progress).and_then(|()| {
         if existing {
             swap_in(&building, path, parent, &name)
         } else {
@@ -331,13 +341,18 @@ pub fn save_compact(path: &Path, disc: &Disc, store: &mut dyn SectorStore) -> Re
     result.and_then(|()| sync_dir(parent)).map_err(err)
 }
 
-fn build_compact(dir: &Path, disc: &Disc, store: &mut dyn SectorStore) -> Result<(), ImageProblem> {
+fn build_compact(
+    dir: &Path,
+    disc: &Disc,
+    store: &mut dyn SectorStore,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), ImageProblem> {
     if dir.exists() {
         // Left by a crash during an earlier save: ours by its name.
         fs::remove_dir_all(dir).map_err(io_problem(dir.display().to_string(), "remove stale"))?;
     }
     fs::create_dir(dir).map_err(io_problem(dir.display().to_string(), "create directory"))?;
-    let (point, sectors) = FileStore::write_compact(dir, store)?;
+    let (point, sectors) = FileStore::write_compact(dir, store, progress)?;
     write_manifest(dir, &render_manifest(disc, point, sectors)?)
 }
 

@@ -289,9 +289,21 @@ impl Medium {
 /// Turn a plain `.iso` into a media image at `path`: a closed session of `profile` (by size when
 /// `None`), left appendable on recordable media when asked. Returns the disc it made.
 pub fn import_iso(iso: &Path, path: &Path, profile: Option<Profile>, appendable: bool) -> Result<Disc, MediumError> {
+    import_iso_with_progress(iso, path, profile, appendable, &mut |_, _| {})
+}
+
+/// [`import_iso`], telling `progress` the sectors copied so far and the total.
+pub fn import_iso_with_progress(
+    iso: &Path,
+    path: &Path,
+    profile: Option<Profile>,
+    appendable: bool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Disc, MediumError> {
     let (pressed, mut store) = image::open_iso(iso, profile)?;
+    let total = u64::from(store.blocks());
     let disc = Disc::pressed(pressed.profile, store.blocks(), appendable);
-    image::save_compact(path, &disc, &mut store)?;
+    image::save_compact_with_progress(path, &disc, &mut store, &mut |done| progress(done, total))?;
     Ok(disc)
 }
 

@@ -370,7 +370,12 @@ impl FileStore {
     /// record per run piece of at most [`MAX_RECORD_SECTORS`]; fsync them. The result depends only
     /// on the sectors, so the same content gives byte-identical files. Returns the commit point
     /// and the number of sectors written.
-    pub(crate) fn write_compact(dir: &Path, source: &mut dyn SectorStore) -> Result<(CommitPoint, u64), StoreError> {
+    /// `progress` hears the number of sectors copied so far after each record.
+    pub(crate) fn write_compact(
+        dir: &Path,
+        source: &mut dyn SectorStore,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(CommitPoint, u64), StoreError> {
         let data_path = dir.join(DATA_FILE);
         let log_path = dir.join(LOG_FILE);
         let data = File::create(&data_path).map_err(|e| io_error(&data_path, 0, "create", e))?;
@@ -397,6 +402,7 @@ impl FileStore {
                 log.extend_from_slice(&record.encode());
                 offset += piece.len() as u64;
                 lba += count;
+                progress(offset / SECTOR_BYTES as u64);
             }
         }
         data.sync_all().map_err(|e| io_error(&data_path, 0, "sync", e))?;
