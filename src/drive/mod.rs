@@ -18,7 +18,7 @@ pub mod trace;
 
 pub use busy::{Busy, Operation};
 pub use fault::{Disposition, Effect, FaultInjector, FaultPlan, Injection};
-pub use model::{BusyReport, DriveModel, Interface, UnwrittenRead};
+pub use model::{BusyReport, DescriptorSense, DriveModel, Interface, UnwrittenRead};
 pub use trace::Tracer;
 
 use crate::device::{Completion, DataPhase, ScsiDevice, TransportError};

@@ -26,6 +26,19 @@ pub enum BusyReport {
     AllButTestUnitReady,
 }
 
+/// How a drive answers REQUEST SENSE with DESC set (byte 1 bit 0). SPC lets a drive without
+/// descriptor-format sense reject the bit; MMC drives mostly ignore it (the bit was reserved
+/// before SPC-3), QEMU's scsi-cd honours it (mmc.md §1.1), Seagate-style targets reject it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DescriptorSense {
+    /// Fixed-format sense (70h / 71h) whatever DESC says.
+    Ignore,
+    /// Descriptor-format sense (72h / 73h) when DESC is set.
+    Honour,
+    /// DESC set is 5/24/00 with the field pointer at byte 1 bit 0; the pending sense is kept.
+    Reject,
+}
+
 /// Physical interface of feature 0001h (Core), bytes 4–7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Interface {
@@ -59,6 +72,7 @@ pub struct DriveModel {
     pub max_write_kbps: [u32; 3],
     pub unwritten_read: UnwrittenRead,
     pub busy_report: BusyReport,
+    pub descriptor_sense: DescriptorSense,
 }
 
 impl DriveModel {
@@ -139,6 +153,7 @@ pub fn builtin_models() -> Vec<DriveModel> {
             max_write_kbps: [48 * 176, 16 * 1385, 12 * 4495],
             unwritten_read: UnwrittenRead::LbaOutOfRange,
             busy_report: BusyReport::AllCommands,
+            descriptor_sense: DescriptorSense::Ignore,
         },
         DriveModel {
             id: "dvd-writer".into(),
@@ -154,6 +169,7 @@ pub fn builtin_models() -> Vec<DriveModel> {
             max_write_kbps: [48 * 176, 24 * 1385, 0],
             unwritten_read: UnwrittenRead::LbaOutOfRange,
             busy_report: BusyReport::AllButTestUnitReady,
+            descriptor_sense: DescriptorSense::Ignore,
         },
         DriveModel {
             id: "cd-rw".into(),
@@ -169,6 +185,7 @@ pub fn builtin_models() -> Vec<DriveModel> {
             max_write_kbps: [52 * 176, 0, 0],
             unwritten_read: UnwrittenRead::BlankCheck,
             busy_report: BusyReport::AllCommands,
+            descriptor_sense: DescriptorSense::Ignore,
         },
     ]
 }

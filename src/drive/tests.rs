@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::media::{Disc, Profile};
-use crate::mmc::sense_data::SenseKeySpecific;
+use crate::mmc::sense_data::{FieldPointer, SenseDataRepr, SenseKeySpecific};
 
 pub(crate) fn hex(text: &str) -> Vec<u8> {
     text.split_whitespace()
@@ -682,4 +682,60 @@ fn write_speeds_and_set_cd_speed() {
     );
     let (bad, _) = data_in(&mut drive, "ac 00 00 00 00 00 00 00 00 02 01 00", 64);
     assert_eq!(sense_of(&bad), Sense::INVALID_FIELD_IN_CDB, "unsupported type");
+}
+
+/// A settled drive without a medium whose model answers DESC as `option`, with the power-on
+/// unit attention still pending.
+fn drive_answering_desc(option: DescriptorSense) -> Drive {
+    let mut model = DriveModel::builtin("bd-writer").unwrap();
+    model.descriptor_sense = option;
+    Drive::new(model)
+}
+
+#[test]
+fn request_sense_desc_is_ignored_honoured_or_rejected_as_the_model_says() {
+    let desc = "03 01 00 00 fc 00";
+    // Ignore: fixed format, as with DESC clear.
+    let mut drive = drive_answering_desc(DescriptorSense::Ignore);
+    let (good, bytes) = data_in(&mut drive, desc, 252);
+    assert!(good.is_good());
+    assert_eq!((bytes.len(), bytes[0], bytes[2], bytes[12]), (18, 0x70, 0x06, 0x29));
+    // Honour: the 8-byte descriptor header with the same triple, no descriptors to add.
+    let mut drive = drive_answering_desc(DescriptorSense::Honour);
+    let (good, bytes) = data_in(&mut drive, desc, 252);
+    assert!(good.is_good());
+    assert_eq!(bytes, hex("72 06 29 00 00 00 00 00"));
+    let (_, bytes) = data_in(&mut drive, "03 00 00 00 12 00", 18);
+    assert_eq!(
+        (bytes[0], bytes[2], bytes[12]),
+        (0x70, 0x02, 0x3A),
+        "DESC clear is still fixed"
+    );
+    // Reject: 5/24/00 pointing at DESC, and the unit attention is still there afterwards.
+    let mut drive = drive_answering_desc(DescriptorSense::Reject);
+    let (rejected, _) = data_in(&mut drive, desc, 252);
+    assert_eq!(sense_of(&rejected), Sense::INVALID_FIELD_IN_CDB);
+    let sense = SenseDataRepr::parse_any(&rejected.sense).unwrap();
+    assert_eq!(
+        sense.key_specific,
+        SenseKeySpecific::FieldPointer(FieldPointer::cdb(1, Some(0)))
+    );
+    let (_, bytes) = data_in(&mut drive, "03 00 00 00 12 00", 18);
+    assert_eq!((bytes[2], bytes[12]), (0x06, 0x29));
+}
+
+#[test]
+fn descriptor_sense_carries_the_information_and_progress() {
+    let mut model = DriveModel::builtin("bd-writer").unwrap();
+    model.descriptor_sense = DescriptorSense::Honour;
+    let mut drive = Drive::with_medium(model, Medium::in_memory(Disc::new(Profile::CdR)));
+    drive.settle();
+    data_out(&mut drive, "2a 00 00 00 00 00 00 00 01 00", &[1u8; 2048]);
+    assert!(no_data(&mut drive, "35 02 00 00 00 00 00 00 00 00").is_good());
+    let (good, bytes) = data_in(&mut drive, "03 01 00 00 fc 00", 252);
+    assert!(good.is_good());
+    let sense = SenseDataRepr::parse_any(&bytes).unwrap();
+    assert_eq!(bytes[0], 0x72);
+    assert_eq!(sense.sense, Sense::LONG_WRITE_IN_PROGRESS);
+    assert!(matches!(sense.key_specific, SenseKeySpecific::Progress(_)), "{sense:?}");
 }

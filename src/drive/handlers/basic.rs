@@ -1,7 +1,7 @@
 //! Drive-level commands: REQUEST SENSE, INQUIRY, START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL,
 //! MECHANISM STATUS, READ BUFFER CAPACITY (mmc.md §1.1, §1.5).
 
-use crate::drive::{Drive, Failure, Outcome, Reply, truncated};
+use crate::drive::{DescriptorSense, Drive, Failure, Outcome, Reply, truncated};
 use crate::mmc::Sense;
 use crate::mmc::buffer_capacity::BufferCapacityRepr;
 use crate::mmc::cdb::{Inquiry, InquiryPage, PreventAllowMediumRemoval, ReadBufferCapacity, RequestSense};
@@ -14,9 +14,13 @@ use crate::mmc::wire::CdbError;
 impl Drive {
     /// REQUEST SENSE: the deferred error, else a pending unit attention, else the progress of a
     /// long operation, else the medium state (2/3A/0x, 2/04/01), else NO SENSE — and clears what
-    /// it reports (mmc.md §1.1). Sense is always fixed format; DESC is accepted and ignored, as
-    /// drives without descriptor sense do.
+    /// it reports (mmc.md §1.1). DESC is ignored, honoured or rejected as the model says
+    /// (`DescriptorSense`); a rejected REQUEST SENSE leaves the pending sense in place.
     pub(in crate::drive) fn request_sense(&mut self, command: &RequestSense) -> Outcome {
+        let descriptor = command.descriptor_format && self.model.descriptor_sense != DescriptorSense::Ignore;
+        if descriptor && self.model.descriptor_sense == DescriptorSense::Reject {
+            return Err(CdbError::new(Sense::INVALID_FIELD_IN_CDB, Some(FieldPointer::cdb(1, Some(0)))).into());
+        }
         let sense = if let Some(deferred) = self.deferred.take() {
             deferred
         } else if let Some(attention) = self.unit_attentions.pop_front() {
@@ -28,7 +32,12 @@ impl Drive {
         } else {
             SenseDataRepr::current(Sense::NO_SENSE)
         };
-        Ok(truncated(sense.to_vec(), command.allocation_length.into()))
+        let bytes = if descriptor {
+            sense.to_descriptor_vec()
+        } else {
+            sense.to_vec()
+        };
+        Ok(truncated(bytes, command.allocation_length.into()))
     }
 
     pub(in crate::drive) fn inquiry(&mut self, command: &Inquiry) -> Outcome {
