@@ -61,8 +61,9 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Load `files` and keep the selected ones, in order. A file that does not load is kept when
-    /// its path matches the filter (it has no name or tags to match).
+    /// Load `files` and keep the selected ones, in order. A file that does not load is always
+    /// kept: it has no name or tags to match, and a typo must not hide a scenario from a
+    /// filtered run.
     pub fn apply(&self, files: &[PathBuf]) -> Vec<(PathBuf, Result<Scenario, LoadError>)> {
         let loaded = files.iter().map(|file| (file.clone(), load(file)));
         let matching: Vec<_> = loaded.filter(|(file, scenario)| self.matches(file, scenario)).collect();
@@ -89,7 +90,7 @@ impl Selection {
             Ok(scenario) => {
                 scenario.name.to_lowercase().contains(&needle) || scenario.tags.iter().any(|tag| tag == filter)
             }
-            Err(_) => false,
+            Err(_) => true,
         }
     }
 }
@@ -97,6 +98,19 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_does_not_load_is_selected_by_any_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let broken = dir.path().join("broken.ron");
+        std::fs::write(&broken, "Scenario(name: ").unwrap();
+        let selection = Selection {
+            filter: Some("some-tag".into()),
+            shard: None,
+        };
+        let selected = selection.apply(std::slice::from_ref(&broken));
+        assert!(matches!(selected.as_slice(), [(_, Err(_))]), "{selected:?}");
+    }
 
     #[test]
     fn shards_parse_and_refuse_nonsense() {

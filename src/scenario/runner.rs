@@ -154,8 +154,8 @@ pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
     }
 }
 
-/// The drive model of a scenario: a built-in one, with the profiles it writes replaced when the
-/// scenario says so.
+/// The drive model of a scenario: a built-in one, with the profiles it writes and its options
+/// replaced where the scenario says so.
 pub fn drive_model(scenario: &Scenario) -> Result<DriveModel, String> {
     let mut model =
         DriveModel::builtin(&scenario.drive).ok_or_else(|| format!("unknown drive model {:?}", scenario.drive))?;
@@ -168,6 +168,10 @@ pub fn drive_model(scenario: &Scenario) -> Result<DriveModel, String> {
         }
         model.writes = writes.clone();
     }
+    let options = &scenario.drive_options;
+    model.unwritten_read = options.unwritten_read.unwrap_or(model.unwritten_read);
+    model.busy_report = options.busy_report.unwrap_or(model.busy_report);
+    model.descriptor_sense = options.descriptor_sense.unwrap_or(model.descriptor_sense);
     Ok(model)
 }
 

@@ -17,7 +17,7 @@ use super::api_schema::{
     ChooseMultisessionStep, EraserStep, ImageStep, RecorderStep, TreeAssert, WriterAssert, WriterStep,
 };
 use super::hex::{BytePattern, HexBytes};
-use crate::drive::FaultPlan;
+use crate::drive::{BusyReport, DescriptorSense, FaultPlan, UnwrittenRead};
 use crate::media::Profile;
 use crate::mmc::Sense;
 use serde::Deserialize;
@@ -39,6 +39,10 @@ pub struct Scenario {
     /// makes a reader, which no data writer or eraser accepts).
     #[serde(default)]
     pub drive_writes: Option<Vec<Profile>>,
+    /// The model's options where real drives disagree, each replacing the built-in model's
+    /// choice when given (docs/drive.md).
+    #[serde(default)]
+    pub drive_options: DriveOptions,
     /// The medium in the drive at power-on (default: none, tray closed).
     #[serde(default)]
     pub medium: MediumSpec,
@@ -53,6 +57,18 @@ pub struct Scenario {
     #[serde(default)]
     pub command_cost_ms: u64,
     pub steps: Vec<Step>,
+}
+
+/// Drive-model options a scenario may change; what is left out keeps the model's value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriveOptions {
+    #[serde(default)]
+    pub unwritten_read: Option<UnwrittenRead>,
+    #[serde(default)]
+    pub busy_report: Option<BusyReport>,
+    #[serde(default)]
+    pub descriptor_sense: Option<DescriptorSense>,
 }
 
 fn default_drive() -> String {
