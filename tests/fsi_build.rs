@@ -1,6 +1,7 @@
 //! What CreateResultImage makes: deterministic bytes, a seekable stream, shared file extents,
 //! addresses laid out for the session start, counts, change points, El Torito.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::read::{self, BlockReader, ImportedTree, SeekBlockReader};

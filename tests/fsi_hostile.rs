@@ -1,6 +1,7 @@
 //! Hostile input: damaged or malicious images end in IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR or
 //! IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED — never a panic, a hang or an unbounded allocation.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::FileSystems;

@@ -2,6 +2,7 @@
 //! relocated deep folders, a second session made with -C/-M) exactly as those tools' own
 //! listings do.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::FileSystems;

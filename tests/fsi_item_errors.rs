@@ -2,6 +2,7 @@
 //! imapi2.md §2.1, §2.3), of the result stream and of import, provoked through the public API,
 //! with its exact HRESULT. Option errors: tests/fsi_option_errors.rs.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::read::{self, SeekBlockReader};

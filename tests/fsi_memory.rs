@@ -2,6 +2,7 @@
 //! while the image streams, never held. (Its own test binary, so that the peak RSS it checks
 //! belongs to this test alone.)
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::read::{self, SeekBlockReader};

@@ -2,6 +2,7 @@
 //! through the public API, with its exact HRESULT. Item-tree, stream and import errors:
 //! tests/fsi_item_errors.rs.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::{BootOptions, EmulationType, FileData, FileSystemImage, FileSystems, MediaPhysicalType};

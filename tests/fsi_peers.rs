@@ -2,6 +2,7 @@
 //! through isoinfo (ISO 9660 and -J), xorriso, 7-Zip, libcdio's iso-info and pycdlib.
 //! With BURNBENCH_REQUIRE_PEERS=1 (CI) a missing peer fails the test instead of skipping it.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::{BootOptions, FileData, FileSystemImage, FileSystems, PlatformId};

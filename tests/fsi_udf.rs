@@ -3,6 +3,7 @@
 //! udftools, pycdlib for 1.02); images made by genisoimage -udf and mkudffs read by our reader;
 //! mutated images never panic or hang.
 
+mod common;
 mod fsi_common;
 
 use burnbench::fsi::read::{self, ImportedTree, SeekBlockReader};

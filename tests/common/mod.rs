@@ -28,11 +28,17 @@ pub fn peer(name: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        assert!(
-            std::env::var("BURNBENCH_REQUIRE_PEERS").as_deref() != Ok("1"),
-            "peer program {name} is required (BURNBENCH_REQUIRE_PEERS=1) but not installed"
-        );
-        eprintln!("skipping: peer program {name} is not installed");
+        missing_peer(&format!("program {name}"));
     }
     found
+}
+
+/// The rule for a missing peer: fail under `BURNBENCH_REQUIRE_PEERS=1` (CI), else say it is
+/// skipped.
+pub fn missing_peer(what: &str) {
+    assert!(
+        std::env::var("BURNBENCH_REQUIRE_PEERS").as_deref() != Ok("1"),
+        "peer {what} is required (BURNBENCH_REQUIRE_PEERS=1) but not installed"
+    );
+    eprintln!("skipping: peer {what} is not installed");
 }

@@ -40,22 +40,9 @@ pub fn write_image(result: &FileSystemImageResult, dir: &Path, name: &str) -> Pa
     path
 }
 
-/// A peer program (`tests/common`'s rule: skip when missing, fail under BURNBENCH_REQUIRE_PEERS=1).
-pub fn peer(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var("BURNBENCH_REQUIRE_PEERS").as_deref() != Ok("1"),
-            "peer program {name} is required (BURNBENCH_REQUIRE_PEERS=1) but not installed"
-        );
-        eprintln!("skipping: peer program {name} is not installed");
-    }
-    found
-}
+/// Peers follow `tests/common`'s rule (every `fsi_*` test also loads `common`).
+#[allow(unused_imports)] // not every fsi_* test runs a peer
+pub use super::common::peer;
 
 /// pycdlib (PyPI) importable by python3, with the same skip/fail rule.
 pub fn pycdlib() -> bool {
@@ -65,11 +52,7 @@ pub fn pycdlib() -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !ok {
-        assert!(
-            std::env::var("BURNBENCH_REQUIRE_PEERS").as_deref() != Ok("1"),
-            "peer pycdlib (python3 -m pip install pycdlib) is required (BURNBENCH_REQUIRE_PEERS=1) but not installed"
-        );
-        eprintln!("skipping: pycdlib is not installed");
+        super::common::missing_peer("pycdlib (python3 -m pip install pycdlib)");
     }
     ok
 }
