@@ -178,6 +178,14 @@ fn files_under(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     out
 }
 
+/// `7z x -tudf IMAGE` into a folder `x` beside the image; returns that folder.
+fn seven_zip_extract(seven: &Path, image: &Path) -> std::path::PathBuf {
+    let out = image.with_file_name("x");
+    let to = format!("-o{}", out.display());
+    run(seven, &["x", "-y", "-tudf", &to, image.to_str().unwrap()]);
+    out
+}
+
 #[test]
 fn seven_zip_lists_and_extracts_every_revision() {
     let Some(seven) = peer("7z") else { return };
@@ -213,17 +221,7 @@ fn seven_zip_lists_and_extracts_every_revision() {
                 })
                 .collect();
             assert_eq!(found, sizes, "revision {revision:#x}");
-            let out = dir.path().join("x");
-            run(
-                &seven,
-                &[
-                    "x",
-                    "-y",
-                    "-tudf",
-                    &format!("-o{}", out.display()),
-                    path.to_str().unwrap(),
-                ],
-            );
+            let out = seven_zip_extract(&seven, &path);
             assert_eq!(files_under(&out), expected, "revision {revision:#x}");
         }
     }
@@ -395,6 +393,108 @@ fn mkudffs_empty_file_systems_read_for_each_revision() {
     }
 }
 
+// ---- file data embedded in the file entry ----------------------------------------------------
+
+/// A UDF 2.01 image whose `/dir/inline.txt` keeps its bytes inside its file entry (AD type 3,
+/// udf-iso.md §2.7), made from one of ours: the entry's short_ad is replaced by the data and the
+/// block the data was in is cleared, so that nothing but the entry holds it.
+fn image_with_embedded_file() -> (Vec<u8>, Vec<u8>) {
+    let content = b"these bytes live inside the file entry".to_vec();
+    let mut fsi = new_image();
+    fsi.set_file_systems_to_create(FileSystems::UDF).unwrap();
+    fsi.set_udf_revision(0x201).unwrap();
+    fsi.add_directory("/dir").unwrap();
+    fsi.add_file("/dir/inline.txt", bytes(&content)).unwrap();
+    fsi.add_file("/other.bin", bytes(&pattern(5000, 4))).unwrap();
+    let mut image = image_bytes(&fsi.create_result_image().unwrap());
+    let (tree, _) = read_back(&image, FileSystems::UDF);
+    let data = tree.find("/dir/inline.txt").unwrap().extents[0].lba as usize * 2048;
+    image[data..data + 2048].fill(0);
+    let at = file_entry_offset(&image, content.len() as u64);
+    let entry = &mut image[at..at + 2048];
+    entry[34] = (entry[34] & !7) | 3; // ICB flags: data in the ICB
+    entry[72..80].fill(0); // logical blocks recorded
+    entry[212..216].copy_from_slice(&(content.len() as u32).to_le_bytes()); // L_AD
+    entry[216..216 + content.len()].copy_from_slice(&content);
+    entry[10..12].copy_from_slice(&(200 + content.len() as u16).to_le_bytes());
+    retag(&mut image, at);
+    (image, content)
+}
+
+#[test]
+fn embedded_file_data_is_listed_read_and_extracted() {
+    let (image, content) = image_with_embedded_file();
+    let (tree, contents) = read_back(&image, FileSystems::UDF);
+    let item = tree.find("/dir/inline.txt").unwrap();
+    assert_eq!(item.embedded.as_deref(), Some(&content[..]));
+    assert!(item.extents.is_empty());
+    assert_eq!(contents["/dir/inline.txt"], Some(content.clone()));
+    assert_eq!(contents["/other.bin"], Some(pattern(5000, 4)));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = SeekBlockReader::new(Cursor::new(image.clone())).unwrap();
+    let report = read::extract(&mut reader, &tree, "/dir", dir.path()).unwrap();
+    assert_eq!((report.files, report.bytes), (1, content.len() as u64));
+    assert_eq!(std::fs::read(dir.path().join("dir/inline.txt")).unwrap(), content);
+
+    let path = dir.path().join("embedded.iso");
+    std::fs::write(&path, &image).unwrap();
+    let listing = common::run(&["image", "ls", path.to_str().unwrap(), "--fs", "udf"]);
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let line = listing.lines().find(|l| l.ends_with("/dir/inline.txt")).unwrap();
+    assert!(
+        line.contains("in-entry") && line.contains(&content.len().to_string()),
+        "{listing}"
+    );
+    if let Some(seven) = peer("7z") {
+        let out = seven_zip_extract(&seven, &path);
+        assert_eq!(std::fs::read(out.join("dir/inline.txt")).unwrap(), content);
+    }
+}
+
+#[test]
+fn an_embedded_file_is_carried_into_the_next_session() {
+    use burnbench::burn::{DataWriter, Recorder};
+    use burnbench::drive::{Drive, DriveModel};
+    use burnbench::media::medium::Medium;
+    use burnbench::media::{Disc, Profile};
+
+    let (image, content) = image_with_embedded_file();
+    let mut drive = Drive::with_medium(
+        DriveModel::builtin("bd-writer").unwrap(),
+        Medium::in_memory(Disc::new(Profile::CdR)),
+    );
+    drive.settle();
+    let (recorder, drive) = Recorder::emulated(drive);
+    let writer = DataWriter::new();
+    writer.set_recorder(&recorder).unwrap();
+    writer.set_client_name("burnbench");
+    writer.write(&mut Cursor::new(image)).unwrap();
+
+    let mut next = new_image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert_eq!(next.import_file_system().unwrap(), FileSystems::UDF);
+    let result = next.create_result_image().unwrap();
+    let start = next.session_start_block();
+    writer.write(&mut result.image_stream()).unwrap();
+    drop(result);
+
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    let mut reader = SeekBlockReader::new(std::fs::File::open(&flat).unwrap()).unwrap();
+    let tree = read::read_tree(&mut reader, start, FileSystems::JOLIET).unwrap();
+    let item = tree.find("/dir/inline.txt").unwrap();
+    assert!(
+        item.extents[0].lba >= start,
+        "the bytes were written again in session 2"
+    );
+    let mut data = Vec::new();
+    read::read_file(&mut reader, item, &mut data).unwrap();
+    assert_eq!(data, content);
+}
+
 // ---- hostile input ---------------------------------------------------------------------------
 
 fn seed() -> &'static (Vec<u8>, usize) {
@@ -470,6 +570,18 @@ fn crc16(bytes: &[u8]) -> u16 {
     crc
 }
 
+/// Byte offset of the (only) Extended File Entry of a regular file of `size` bytes.
+fn file_entry_offset(image: &[u8], size: u64) -> usize {
+    (0..image.len() / 2048)
+        .map(|block| block * 2048)
+        .find(|&at| {
+            image[at..at + 2] == [0x0A, 0x01]
+                && image[at + 27] == 5
+                && u64::from_le_bytes(image[at + 56..at + 64].try_into().unwrap()) == size
+        })
+        .expect("a file entry of that size")
+}
+
 #[test]
 fn a_directory_loop_and_an_extent_past_the_end_are_consistency_errors() {
     let (image, _) = seed();
@@ -490,14 +602,7 @@ fn a_directory_loop_and_an_extent_past_the_end_are_consistency_errors() {
     // big.bin's extent moved far past the end of the medium.
     let big = tree.find("/a/big.bin").unwrap();
     let mut past = image.clone();
-    let entry_block = (0..image.len() / 2048)
-        .find(|&blk| {
-            let at = blk * 2048;
-            past[at..at + 2] == [0x0A, 0x01]
-                && u64::from_le_bytes(past[at + 56..at + 64].try_into().unwrap()) == big.size
-        })
-        .unwrap();
-    let at = entry_block * 2048;
+    let at = file_entry_offset(&past, big.size);
     past[at + 216 + 4..at + 216 + 8].copy_from_slice(&0x7FFF_0000u32.to_le_bytes());
     retag(&mut past, at);
     let err = read_everything(past).unwrap_err();

@@ -385,6 +385,7 @@ pub(super) fn list(
                     "type": if i.is_dir { "directory" } else { "file" },
                     "size": i.size,
                     "extents": i.extents.iter().map(|e| serde_json::json!({"lba": e.lba, "bytes": e.bytes})).collect::<Vec<_>>(),
+                    "embedded": i.embedded.is_some(),
                     "hidden": i.hidden,
                 })
             })
@@ -395,7 +396,11 @@ pub(super) fn list(
     let rr = if tree.rock_ridge { ", Rock Ridge names" } else { "" };
     println!("{}: {fs}{rr}, volume \"{}\"", image.display(), tree.volume_name);
     for item in &tree.items {
-        let lba = item.extents.first().map_or(0, |e| e.lba);
+        // Data inside a UDF file entry has no LBA of its own.
+        let lba = match (&item.embedded, item.extents.first()) {
+            (Some(_), _) => "in-entry".to_string(),
+            (None, first) => first.map_or(0, |e| e.lba).to_string(),
+        };
         let more = if item.extents.len() > 1 {
             format!("+{}", item.extents.len() - 1)
         } else {

@@ -168,10 +168,12 @@ impl FileSystemImage {
                 self.add_directory(&item.path)?;
                 continue;
             }
-            let data = match item.extents.as_slice() {
-                [] => FileData::from_bytes(Vec::new()),
-                [extent] => FileData::recorded(extent.lba, item.size),
-                _ => {
+            let data = match (&item.embedded, item.extents.as_slice()) {
+                // Bytes a UDF file entry holds itself have no extent to refer to: carry them.
+                (Some(bytes), _) => FileData::from_bytes(bytes.clone()),
+                (None, []) => FileData::from_bytes(Vec::new()),
+                (None, [extent]) => FileData::recorded(extent.lba, item.size),
+                (None, _) => {
                     // Multi-extent files are read but not carried into a new session yet.
                     return Err(ImapiError::with(
                         HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,

@@ -24,8 +24,12 @@ pub struct ImportedItem {
     pub is_dir: bool,
     /// Bytes of a file (0 for a directory).
     pub size: u64,
-    /// A file's data runs (several for a multi-extent file); a directory's own extent.
+    /// A file's data runs (several for a multi-extent file); a directory's own extent. Empty for
+    /// a file whose data is [`Self::embedded`].
     pub extents: Vec<Extent>,
+    /// The bytes of a file recorded inside its UDF file entry (in-ICB, udf-iso.md §2.7) instead
+    /// of in extents: exactly `size` bytes, never more than one block.
+    pub embedded: Option<Vec<u8>>,
     pub modified: Option<SystemTime>,
     pub hidden: bool,
 }
@@ -67,9 +71,12 @@ fn parent_of(path: &str) -> &str {
     }
 }
 
-/// Copies a file's data to `out`.
+/// Copies a file's data to `out`: its embedded bytes, or its extents read through `reader`.
 pub fn read_file(reader: &mut dyn BlockReader, item: &ImportedItem, out: &mut dyn Write) -> ImapiResult<()> {
     const CHUNK_BLOCKS: u64 = 32;
+    if let Some(bytes) = &item.embedded {
+        return out.write_all(bytes).map_err(|e| write_failure(&item.path, &e));
+    }
     let mut buf = vec![0u8; CHUNK_BLOCKS as usize * BLOCK];
     for extent in &item.extents {
         let mut left = extent.bytes;

@@ -350,6 +350,7 @@ pub fn read_iso_tree_with(
             is_dir,
             size,
             extents: extents.clone(),
+            embedded: None,
             modified,
             hidden,
         });

@@ -492,8 +492,9 @@ impl Reader<'_> {
             };
             let child = self.entry(icb)?;
             let hidden = chars & FID_HIDDEN != 0;
-            let extents = match &child.data {
-                EntryData::Embedded(_) => Vec::new(),
+            let (extents, embedded) = match child.data {
+                // A directory's embedded FIDs were read by its own walk; a file keeps its bytes.
+                EntryData::Embedded(bytes) => (Vec::new(), (!child.is_dir).then_some(bytes)),
                 EntryData::Extents(runs) => {
                     let mut left = if child.is_dir {
                         runs.first().map_or(0, |r| r.1)
@@ -501,7 +502,7 @@ impl Reader<'_> {
                         child.size
                     };
                     let mut extents = Vec::new();
-                    for &(addr, len) in runs {
+                    for (addr, len) in runs {
                         if left == 0 {
                             break;
                         }
@@ -513,7 +514,7 @@ impl Reader<'_> {
                             break;
                         }
                     }
-                    extents
+                    (extents, None)
                 }
             };
             if chars & FID_DIRECTORY != 0 && !child.is_dir {
@@ -527,6 +528,7 @@ impl Reader<'_> {
                 is_dir: child.is_dir,
                 size: if child.is_dir { 0 } else { child.size },
                 extents,
+                embedded,
                 modified: child.modified,
                 hidden,
             });
@@ -539,8 +541,8 @@ impl Reader<'_> {
 }
 
 /// Reads the UDF tree of the session at `session_start` (IMAPI_E_FILE_SYSTEM_NOT_FOUND without a
-/// NSR02/NSR03 recognition sequence). Embedded (in-ICB) files are listed
-/// with their size and no extents.
+/// NSR02/NSR03 recognition sequence). Embedded (in-ICB) files carry their bytes in
+/// [`ImportedItem::embedded`].
 pub fn read_udf_tree(reader: &mut dyn BlockReader, session_start: u32) -> ImapiResult<ImportedTree> {
     let found = scan_volume_descriptors(reader, session_start)?;
     if found.udf_nsr.is_none() {
