@@ -6,7 +6,7 @@ mod common;
 
 use burnbench::burn::{DataWriter, Recorder};
 use burnbench::drive::{Drive, DriveModel};
-use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
+use burnbench::fsi::read::{RecorderBlockReader, SeekBlockReader, read_file, read_tree};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
 use burnbench::hresult::HResult;
 use burnbench::media::medium::Medium;
@@ -224,4 +224,176 @@ fn the_disc_identifier_needs_the_multisession_interfaces() {
         image().calculate_disc_identifier().unwrap_err().code,
         HResult::IMAPI_E_MULTISESSION_NOT_SET
     );
+}
+
+/// A CD-R whose one session holds `/dir`, `/dir/a.txt` and a 64-block `/z.bin` (imported last), and a new image
+/// seeded with the writer's multisession interfaces (nothing imported yet).
+fn seeded() -> (DataWriter, Rc<RefCell<Drive>>, FileSystemImage) {
+    let (writer, drive) = writer_for(Disc::new(Profile::CdR));
+    let mut first = image();
+    first.set_volume_name("FIRST").unwrap();
+    first.add_directory("/dir").unwrap();
+    first
+        .add_file("/dir/a.txt", FileData::from_bytes(b"a".to_vec()))
+        .unwrap();
+    first
+        .add_file("/z.bin", FileData::from_bytes(vec![7u8; 64 * 2048]))
+        .unwrap();
+    burn(&writer, &first);
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    (writer, drive, next)
+}
+
+/// What a refused import must leave exactly as it was.
+fn state(fsi: &FileSystemImage) -> (Vec<String>, u32, Option<String>, FileSystems) {
+    let mut paths = Vec::new();
+    let mut pending = vec!["/".to_string()];
+    while let Some(dir) = pending.pop() {
+        for item in fsi.children(&dir).unwrap() {
+            if item.kind == burnbench::fsi::FsiItemType::Directory {
+                pending.push(item.full_path.clone());
+            }
+            paths.push(format!("{} {:?} {}", item.full_path, item.kind, item.data_size));
+        }
+    }
+    paths.sort();
+    (
+        paths,
+        fsi.change_point(),
+        fsi.imported_volume_name().map(str::to_string),
+        fsi.file_systems_to_create(),
+    )
+}
+
+/// After a refused import nothing of it is recorded: FileSystemsToCreate may still drop Joliet
+/// (no imported file system to keep) and the UDF revision may still change.
+fn assert_nothing_imported(fsi: &mut FileSystemImage, before: &(Vec<String>, u32, Option<String>, FileSystems)) {
+    assert_eq!(&state(fsi), before);
+    fsi.set_udf_revision(0x201).unwrap();
+    fsi.set_file_systems_to_create(FileSystems::ISO9660).unwrap();
+}
+
+#[test]
+fn a_disc_directory_where_the_image_has_a_file_is_a_type_collision() {
+    let (_writer, _drive, mut fsi) = seeded();
+    fsi.add_file("/dir", FileData::from_bytes(b"mine".to_vec())).unwrap();
+    let before = state(&fsi);
+    let error = fsi.import_file_system().unwrap_err();
+    assert_eq!(
+        error.code,
+        HResult::IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE
+    );
+    assert_eq!(error.params, ["/dir", "Joliet"]);
+    assert_eq!(
+        error.to_string(),
+        "IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE (0xC0AAB15E): Could not import Joliet \
+         file system from disc. The directory '/dir' already exists within the image hierarchy as a file."
+    );
+    assert_nothing_imported(&mut fsi, &before);
+}
+
+#[test]
+fn a_disc_file_where_the_image_has_a_directory_is_a_type_collision() {
+    let (_writer, _drive, mut fsi) = seeded();
+    fsi.add_directory("/z.bin").unwrap();
+    fsi.add_file("/z.bin/mine.txt", FileData::from_bytes(b"mine".to_vec()))
+        .unwrap();
+    let before = state(&fsi);
+    let error = fsi.import_specific_file_system(FileSystems::ISO9660).unwrap_err();
+    assert_eq!(
+        error.code,
+        HResult::IMAPI_E_IMPORT_TYPE_COLLISION_FILE_EXISTS_AS_DIRECTORY
+    );
+    assert_eq!(error.params, ["/Z.BIN", "ISO9660"]);
+    // Joliet records the name as given: the same collision there.
+    let error = fsi.import_file_system().unwrap_err();
+    assert_eq!(error.params, ["/z.bin", "Joliet"]);
+    assert_nothing_imported(&mut fsi, &before);
+}
+
+#[test]
+fn items_of_the_same_kind_merge_and_the_image_wins() {
+    let (_writer, _drive, mut fsi) = seeded();
+    fsi.add_directory("/dir").unwrap();
+    fsi.add_file("/dir/mine.txt", FileData::from_bytes(b"mine".to_vec()))
+        .unwrap();
+    fsi.add_file("/z.bin", FileData::from_bytes(b"replaced".to_vec()))
+        .unwrap();
+    assert_eq!(fsi.import_file_system().unwrap(), FileSystems::JOLIET);
+    let (paths, ..) = state(&fsi);
+    assert_eq!(
+        paths,
+        [
+            "/dir Directory 0",
+            "/dir/a.txt File 1",
+            "/dir/mine.txt File 4",
+            "/z.bin File 8"
+        ]
+    );
+    assert_eq!(fsi.imported_volume_name(), Some("FIRST"));
+}
+
+#[test]
+fn an_import_that_does_not_fit_free_media_blocks_adds_nothing() {
+    let (_writer, _drive, mut fsi) = seeded();
+    fsi.add_file("/mine.txt", FileData::from_bytes(b"mine".to_vec()))
+        .unwrap();
+    // Room for the directory and the small file of the disc, not for its 64-block file.
+    fsi.set_free_media_blocks(fsi.used_blocks() as u32 + 8).unwrap();
+    let before = state(&fsi);
+    let error = fsi.import_file_system().unwrap_err();
+    assert_eq!(error.code, HResult::IMAPI_E_IMAGE_TOO_BIG);
+    assert_nothing_imported(&mut fsi, &before);
+}
+
+#[test]
+fn a_multi_extent_file_of_the_previous_session_is_carried_as_one_recorded_run() {
+    // Session 1 on a BD-R references 5 GiB at LBA 100 000 as recorded data: its ISO 9660 level 3
+    // records split it into two sections that follow each other; no data is written, the import
+    // reads metadata only.
+    const BYTES: u64 = 5 << 30;
+    const LBA: u32 = 100_000;
+    let (writer, _drive) = writer_for(Disc::new(Profile::BdRSrm));
+    let mut first = image();
+    first.set_iso9660_interchange_level(3).unwrap();
+    first.set_free_media_blocks(0).unwrap();
+    first.add_file("/big.bin", FileData::recorded(LBA, BYTES)).unwrap();
+    burn(&writer, &first);
+
+    let mut next = image();
+    next.set_iso9660_interchange_level(3).unwrap();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    let start = next.session_start_block();
+    let recorder = writer.recorder().unwrap();
+    let mut disc = RecorderBlockReader::new(recorder.clone(), None);
+    let sections = read_tree(&mut disc, 0, FileSystems::JOLIET)
+        .unwrap()
+        .find("/big.bin")
+        .unwrap()
+        .extents
+        .len();
+    assert_eq!(sections, 2, "the first session records two sections");
+    assert_eq!(next.import_file_system().unwrap(), FileSystems::JOLIET);
+    assert_eq!(next.item("/big.bin").unwrap().data_size, BYTES);
+    next.write_session(&writer, &mut |_| {}).unwrap();
+
+    // The new session points at the same blocks, in sections that follow each other again.
+    let mut disc = RecorderBlockReader::new(recorder, None);
+    for fs in [FileSystems::ISO9660, FileSystems::JOLIET] {
+        let tree = read_tree(&mut disc, start, fs).unwrap();
+        let big = tree
+            .items
+            .iter()
+            .find(|i| i.name.starts_with("big") || i.name.starts_with("BIG"))
+            .unwrap();
+        assert_eq!(big.size, BYTES, "{fs}");
+        assert_eq!(big.extents[0].lba, LBA, "{fs}");
+        assert_eq!(big.extents.iter().map(|e| e.bytes).sum::<u64>(), BYTES, "{fs}");
+        for pair in big.extents.windows(2) {
+            assert_eq!(pair[1].lba, pair[0].lba + (pair[0].bytes / 2048) as u32, "{fs}");
+        }
+    }
 }

@@ -13,9 +13,36 @@ use crate::burn::{
 use crate::fsi::RandomWriteImage;
 use crate::fsi::options::{FileSystems, default_file_system_for_import};
 use crate::fsi::random_write::next_logical_session;
-use crate::fsi::read::{BlockReader, RecorderBlockReader, identify_file_systems, read_tree};
+use crate::fsi::read::block::BLOCK;
+use crate::fsi::read::{
+    BlockReader, Extent, ImportedItem, ImportedTree, RecorderBlockReader, identify_file_systems, read_tree,
+};
 use crate::fsi::{FileData, FsiItemType};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
+
+/// An imported file's data: the bytes a UDF file entry holds itself (no extent to refer to), else
+/// where the earlier session recorded it, as one run of blocks. Extents that follow one another on
+/// the disc — the allocation descriptors UDF splits a file over 1 GiB
+/// into, the sections of an ISO 9660 multi-extent file — are that one run; a file scattered over
+/// the disc cannot be referenced as one and is IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED.
+fn imported_data(item: &ImportedItem, fs: FileSystems) -> ImapiResult<FileData> {
+    if let Some(bytes) = &item.embedded {
+        return Ok(FileData::from_bytes(bytes.clone()));
+    }
+    let follows = |(a, b): (&Extent, &Extent)| {
+        a.bytes % BLOCK as u64 == 0 && u64::from(b.lba) == u64::from(a.lba) + a.bytes / BLOCK as u64
+    };
+    match item.extents.as_slice() {
+        [] => Ok(FileData::from_bytes(Vec::new())),
+        [first, ..] if item.extents.iter().zip(&item.extents[1..]).all(follows) => {
+            Ok(FileData::recorded(first.lba, item.size))
+        }
+        _ => Err(ImapiError::with(
+            HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
+            [fs.to_string()],
+        )),
+    }
+}
 
 /// MultisessionInterfaces as set: the whole list (the getter returns it) and the chosen one.
 #[derive(Debug, Clone)]
@@ -145,7 +172,8 @@ impl FileSystemImage {
 
     /// ImportSpecificFileSystem: read the tree of `fs` in the previous session and add it to the
     /// image — metadata only: imported files keep their data where it was recorded, and items
-    /// already in the image win over imported ones of the same path (imapi2.md §3.5).
+    /// already in the image win over imported ones of the same path (imapi2.md §3.5). A refused import
+    /// leaves the image as it was: no item, imported volume name or disc identifier of it.
     pub fn import_specific_file_system(&mut self, fs: FileSystems) -> ImapiResult<FileSystems> {
         self.ensure_writable()?;
         if !self.boot.is_empty() {
@@ -160,35 +188,54 @@ impl FileSystemImage {
             ));
         }
         let tree = read_tree(&mut reader, start, fs)?;
-        for item in &tree.items {
-            if self.exists(&item.path)? != FsiItemType::NotFound {
-                continue;
-            }
-            if item.is_dir {
-                self.add_directory(&item.path)?;
-                continue;
-            }
-            let data = match (&item.embedded, item.extents.as_slice()) {
-                // Bytes a UDF file entry holds itself have no extent to refer to: carry them.
-                (Some(bytes), _) => FileData::from_bytes(bytes.clone()),
-                (None, []) => FileData::from_bytes(Vec::new()),
-                (None, [extent]) => FileData::recorded(extent.lba, item.size),
-                (None, _) => {
-                    // Multi-extent files are read but not carried into a new session yet.
-                    return Err(ImapiError::with(
-                        HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
-                        [fs.to_string()],
-                    ));
-                }
-            };
-            self.add_file(&item.path, data)?;
-            if item.hidden {
-                self.set_hidden(&item.path, true)?;
-            }
-        }
+        let disc = self.calculate_disc_identifier()?;
+        self.merge_imported(&tree, fs)?;
         self.imported = Some((fs, tree.volume_name.clone()));
-        self.imported_disc = Some(self.calculate_disc_identifier()?);
+        self.imported_disc = Some(disc);
         Ok(fs)
+    }
+
+    /// Adds the imported items to the image, all or nothing. Items already in the image win over
+    /// imported ones of the same path and kind (files), directories merge; a file on the disc
+    /// where the image has a directory is IMAPI_E_IMPORT_TYPE_COLLISION_FILE_EXISTS_AS_DIRECTORY,
+    /// a directory where it has a file IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE
+    /// (imapi2.md §1.1, §3.5). Any refusal leaves the tree and its change point as they were.
+    fn merge_imported(&mut self, tree: &ImportedTree, fs: FileSystems) -> ImapiResult<()> {
+        for item in &tree.items {
+            let collision = match (item.is_dir, self.exists(&item.path)?) {
+                (false, FsiItemType::Directory) => HResult::IMAPI_E_IMPORT_TYPE_COLLISION_FILE_EXISTS_AS_DIRECTORY,
+                (true, FsiItemType::File) => HResult::IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE,
+                _ => continue,
+            };
+            return Err(ImapiError::with(collision, [item.path.clone(), fs.to_string()]));
+        }
+        let before = self.change_point();
+        let added = tree.items.iter().try_for_each(|item| self.add_imported(item, fs));
+        if let Err(e) = added {
+            self.rollback_to_change_point(before)?;
+            // The imported data does not fit FreeMediaBlocks: ImportFileSystem documents
+            // IMAPI_E_IMAGE_TOO_BIG, not AddFile's IMAPI_E_IMAGE_SIZE_LIMIT (imapi2.md §2.1).
+            if e.code == HResult::IMAPI_E_IMAGE_SIZE_LIMIT {
+                return Err(ImapiError::new(HResult::IMAPI_E_IMAGE_TOO_BIG));
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// One imported item, unless the image has one of the same kind at its path already.
+    fn add_imported(&mut self, item: &ImportedItem, fs: FileSystems) -> ImapiResult<()> {
+        if self.exists(&item.path)? != FsiItemType::NotFound {
+            return Ok(());
+        }
+        if item.is_dir {
+            return self.add_directory(&item.path);
+        }
+        self.add_file(&item.path, imported_data(item, fs)?)?;
+        if item.hidden {
+            self.set_hidden(&item.path, true)?;
+        }
+        Ok(())
     }
 
     /// CreateResultImage + IDiscFormat2Data::Write as one step: the result written as the next
@@ -248,5 +295,50 @@ impl FileSystemImage {
             return Err(ImapiError::new(HResult::IMAPI_E_DISC_MISMATCH));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(extents: &[(u32, u64)]) -> ImportedItem {
+        ImportedItem {
+            path: "/f".into(),
+            name: "f".into(),
+            is_dir: false,
+            size: extents.iter().map(|e| e.1).sum(),
+            extents: extents.iter().map(|&(lba, bytes)| Extent { lba, bytes }).collect(),
+            modified: None,
+            hidden: false,
+            embedded: None,
+        }
+    }
+
+    fn recorded(extents: &[(u32, u64)]) -> ImapiResult<(Option<u32>, u64)> {
+        imported_data(&file(extents), FileSystems::UDF).map(|d| (d.recorded_lba(), d.size()))
+    }
+
+    #[test]
+    fn extents_that_follow_one_another_are_one_recorded_run() {
+        const GIB: u64 = 1 << 30;
+        assert_eq!(recorded(&[(100, 5000)]).unwrap(), (Some(100), 5000));
+        let split = [
+            (100, GIB),
+            (100 + (GIB / 2048) as u32, GIB),
+            (100 + (GIB / 1024) as u32, 7),
+        ];
+        assert_eq!(recorded(&split).unwrap(), (Some(100), 2 * GIB + 7));
+    }
+
+    #[test]
+    fn scattered_extents_are_not_carried() {
+        let gap = [(100, 4096), (103, 10)];
+        let unaligned = [(100, 4000), (102, 10)];
+        for extents in [&gap[..], &unaligned[..]] {
+            let error = recorded(extents).unwrap_err();
+            assert_eq!(error.code, HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED);
+            assert_eq!(error.params, ["UDF"]);
+        }
     }
 }
