@@ -5,7 +5,7 @@
 mod burn_support;
 
 use burn_support::{Rig, code, image, tagged};
-use burnbench::burn::{DataWriter, MediaStatus, PhysicalMediaType, WriteAction};
+use burnbench::burn::{DataWriter, DvdPlusRDlMultisession, MediaStatus, PhysicalMediaType, WriteAction};
 use burnbench::hresult::HResult;
 use burnbench::media::{Disc, Profile};
 
@@ -212,6 +212,38 @@ fn dvd_plus_r_consumer_compatibility_closes_the_disc_by_default() {
     assert_eq!(writer.current_media_status().unwrap(), FINALIZED);
 }
 
+/// With the compatibility mode disabled (Disable T, Force F): two sessions that leave the disc
+/// appendable (CLOSE 010b, the second at the NWA after the 2048-block gap), then (Disable T,
+/// Force T) closes the disc normally: finalize 101b.
+fn two_sessions_then_close_normally(rig: &Rig, writer: &DataWriter) {
+    writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
+    let steps = write(rig, writer, 20, 1);
+    assert_eq!(
+        steps,
+        strings(&["WRITE 0..20", "SYNC", "CLOSE 001b track 1", "CLOSE 010b"])
+    );
+    assert_eq!(writer.current_media_status().unwrap(), APPENDABLE);
+    let nwa = writer.next_writable_address().unwrap();
+    assert_eq!(nwa, 32 + 2048);
+    let steps = write(rig, writer, 20, 2);
+    assert_eq!(
+        steps,
+        strings(&[
+            &format!("WRITE {nwa}..{}", nwa + 20),
+            "SYNC",
+            "CLOSE 001b track 2",
+            "CLOSE 010b"
+        ])
+    );
+    assert_eq!(&rig.block(nwa as u32)[..5], &tagged(2, 0));
+    assert_eq!(writer.start_address_of_previous_session().unwrap(), nwa);
+    assert_eq!(writer.last_written_address_of_previous_session().unwrap(), nwa + 31);
+    writer.set_force_media_to_be_closed(true).unwrap();
+    let steps = write(rig, writer, 20, 3);
+    assert_eq!(steps.last().unwrap(), "CLOSE 101b");
+    assert_eq!(writer.current_media_status().unwrap(), FINALIZED);
+}
+
 #[test]
 fn dvd_plus_r_sessions_with_compatibility_mode_disabled() {
     let rig = Rig::blank(Profile::DvdPlusR);
@@ -220,38 +252,47 @@ fn dvd_plus_r_sessions_with_compatibility_mode_disabled() {
         writer.current_physical_media_type().unwrap(),
         PhysicalMediaType::DVDPLUSR
     );
-    writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
-    let steps = write(&rig, &writer, 20, 1);
-    assert_eq!(
-        steps,
-        strings(&["WRITE 0..20", "SYNC", "CLOSE 001b track 1", "CLOSE 010b"])
-    );
-    assert_eq!(writer.current_media_status().unwrap(), APPENDABLE);
-    let nwa = writer.next_writable_address().unwrap();
-    assert_eq!(nwa, 32 + 2048);
-    let steps = write(&rig, &writer, 20, 2);
-    assert_eq!(steps[2], "CLOSE 001b track 2");
-    assert_eq!(writer.start_address_of_previous_session().unwrap(), nwa);
-    assert_eq!(writer.last_written_address_of_previous_session().unwrap(), nwa + 31);
-    // (Disable T, Force T) → close disc normally: finalize 101b.
-    writer.set_force_media_to_be_closed(true).unwrap();
-    let steps = write(&rig, &writer, 20, 3);
-    assert_eq!(steps.last().unwrap(), "CLOSE 101b");
-    assert_eq!(writer.current_media_status().unwrap(), FINALIZED);
+    two_sessions_then_close_normally(&rig, &writer);
 }
 
 #[test]
-fn dvd_plus_r_dual_layer_is_always_closed() {
+fn dvd_plus_r_dual_layer_is_closed_as_documented_by_default() {
     let rig = Rig::blank(Profile::DvdPlusRDl);
     let writer = rig.writer();
     assert_eq!(
         writer.current_physical_media_type().unwrap(),
         PhysicalMediaType::DVDPLUSR_DUALLAYER
     );
+    assert_eq!(
+        writer.dvd_plus_r_dl_multisession(),
+        DvdPlusRDlMultisession::AsDocumented
+    );
     writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
     // (Disable T, Force F) → close the disc normally on DVD+R DL (§2.5).
     let steps = write(&rig, &writer, 20, 1);
     assert_eq!(steps.last().unwrap(), "CLOSE 101b");
+    assert_eq!(writer.current_media_status().unwrap(), FINALIZED);
+}
+
+#[test]
+fn dvd_plus_r_dual_layer_like_dvd_plus_r_keeps_sessions_open() {
+    let rig = Rig::blank(Profile::DvdPlusRDl);
+    let writer = rig.writer();
+    writer
+        .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
+        .unwrap();
+    two_sessions_then_close_normally(&rig, &writer);
+}
+
+#[test]
+fn dvd_plus_r_dual_layer_like_dvd_plus_r_still_closes_compatibly_by_default() {
+    let rig = Rig::blank(Profile::DvdPlusRDl);
+    let writer = rig.writer();
+    writer
+        .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
+        .unwrap();
+    // (Disable F, Force F) → close disc compatible, as on DVD+R.
+    assert_eq!(write(&rig, &writer, 20, 1).last().unwrap(), "CLOSE 110b");
     assert_eq!(writer.current_media_status().unwrap(), FINALIZED);
 }
 

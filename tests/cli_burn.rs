@@ -232,3 +232,34 @@ fn media_export_takes_the_output_once_positionally_or_with_dash_o() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: usage error expected");
     }
 }
+
+#[test]
+fn dvd_plus_r_dl_keeps_sessions_only_like_dvd_plus_r() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("s/a.txt"), "a");
+    let src = dir.path().join("s");
+    let src = src.to_str().unwrap();
+    let first_burn = |name: &str, mode: &str| {
+        let media = dir.path().join(name);
+        let media = media.to_str().unwrap().to_string();
+        ok(&run(&["media", "create", &media, "--profile", "dvd+r-dl"]));
+        let first = ok(&run(&["burn", "--media", &media, "--dvd-plus-r-dl", mode, "-q", src]));
+        (media, first)
+    };
+    let (_, documented) = first_burn("documented.bbm", "as-documented");
+    assert!(documented.contains("DVD+R/DL finalized (complete)"), "{documented}");
+    let (media, like) = first_burn("like.bbm", "like-dvd-plus-r");
+    assert!(like.contains("DVD+R/DL appendable, 2 session(s)"), "{like}");
+    let second = ok(&run(&[
+        "burn",
+        "--media",
+        &media,
+        "--dvd-plus-r-dl",
+        "like-dvd-plus-r",
+        "-q",
+        src,
+    ]));
+    assert!(second.contains("DVD+R/DL appendable, 3 session(s)"), "{second}");
+    let bad = run(&["burn", "--media", &media, "--dvd-plus-r-dl", "sometimes", src]);
+    assert_eq!(bad.status.code(), Some(2));
+}

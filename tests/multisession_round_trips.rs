@@ -7,7 +7,7 @@
 
 mod common;
 
-use burnbench::burn::{DataWriter, Recorder};
+use burnbench::burn::{DataWriter, DvdPlusRDlMultisession, Recorder};
 use burnbench::drive::{Drive, DriveModel};
 use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
@@ -27,8 +27,12 @@ fn five_sessions(disc: Disc) -> (BTreeMap<String, Vec<u8>>, Vec<u8>, u32) {
     let writer = DataWriter::new();
     writer.set_recorder(&recorder).unwrap();
     writer.set_client_name("burnbench");
-    // DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5).
+    // DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5), and
+    // DVD+R DL only when it follows the DVD+R column of that table (the emulation option).
     writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
+    writer
+        .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
+        .unwrap();
     let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut last_start = 0;
     for session in 0..SESSIONS {
@@ -159,6 +163,7 @@ fn five_sessions_on_sequential_media() {
         Profile::CdRw,
         Profile::DvdR,
         Profile::DvdPlusR,
+        Profile::DvdPlusRDl,
         Profile::BdRSrm,
     ] {
         check(profile, Disc::new(profile));

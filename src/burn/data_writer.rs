@@ -14,7 +14,7 @@ use super::media_state::{MediaState, MediaStatus, PhysicalMediaType, WRITE_FEATU
 use super::multisession::{MultisessionRandomWrite, MultisessionRef, MultisessionSequential};
 use super::recorder::{Recorder, is_valid_client_name, required};
 use super::write_run::{WriteAction, WriteProgress, WriteRun};
-use super::write_sequence::{WritePlan, WriteSettings, plan_write};
+use super::write_sequence::{DvdPlusRDlMultisession, WritePlan, WriteSettings, plan_write};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use crate::media::{Family, MediaClass, Profile};
 use crate::mmc::cdb::{GetPerformance, PerformanceRequest, Read10};
@@ -52,6 +52,8 @@ struct Properties {
     disable_consumer_dvd_compatibility_mode: bool,
     force_overwrite: bool,
     buffer_underrun_free_disabled: bool,
+    /// Emulation option: which column of the §2.5 closing table DVD+R DL follows.
+    dvd_plus_r_dl: DvdPlusRDlMultisession,
     /// Requested write speed (sectors/s) and pure CAV, once SetWriteSpeed was called.
     requested_speed: Option<(u32, bool)>,
 }
@@ -397,6 +399,19 @@ impl DataWriter {
         Ok(())
     }
 
+    /// How a DVD+R DL write ends under (DisableConsumerDvdCompatibilityMode TRUE,
+    /// ForceMediaToBeClosed FALSE) — an emulation option, not an IMAPI2 property (the documented
+    /// facts disagree; docs/data-writer.md).
+    pub fn dvd_plus_r_dl_multisession(&self) -> DvdPlusRDlMultisession {
+        self.inner.properties.borrow().dvd_plus_r_dl
+    }
+
+    pub fn set_dvd_plus_r_dl_multisession(&self, value: DvdPlusRDlMultisession) -> ImapiResult<()> {
+        self.refuse_while_writing()?;
+        self.inner.properties.borrow_mut().dvd_plus_r_dl = value;
+        Ok(())
+    }
+
     fn settings(&self) -> WriteSettings {
         let p = self.inner.properties.borrow();
         WriteSettings {
@@ -404,6 +419,7 @@ impl DataWriter {
             disable_consumer_dvd_compatibility_mode: p.disable_consumer_dvd_compatibility_mode,
             postgap_already_in_image: self.inner.postgap_already_in_image.get(),
             buffer_underrun_free_disabled: p.buffer_underrun_free_disabled,
+            dvd_plus_r_dl: p.dvd_plus_r_dl,
         }
     }
 

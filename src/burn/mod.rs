@@ -33,3 +33,4 @@ pub use multisession::{
 pub use multisession_choice::{FsiMultisessionPolicy, WindowsVersion, choose_multisession};
 pub use recorder::Recorder;
 pub use write_run::{WriteAction, WriteProgress};
+pub use write_sequence::DvdPlusRDlMultisession;

@@ -7,7 +7,7 @@
 //! | CD-R, CD-RW | MODE SELECT 05h: TAO, Mode 1, Multi-session 11b (00b to close) | NWA, + 150-block post-gap | SYNC, CLOSE SESSION 010b |
 //! | DVD-R incremental | MODE SELECT 05h: packet, fixed 16, link 16, Multi-session 11b (00b to close); SEND OPC | NWA | SYNC, CLOSE TRACK 001b, CLOSE SESSION 010b |
 //! | DVD-R DAO (blank and closing), DVD-R DL (blank) | MODE SELECT 05h: DAO; SEND OPC; RESERVE TRACK | NWA | SYNC (the drive closes the disc) |
-//! | DVD+R, DVD+R DL | — | NWA | SYNC, CLOSE TRACK 001b, CLOSE SESSION 010b or finalize 101b/110b (§2.5 table) |
+//! | DVD+R, DVD+R DL | — | NWA | SYNC, CLOSE TRACK 001b, CLOSE SESSION 010b or finalize 101b/110b (§2.5 table, [`DvdPlusRDlMultisession`]) |
 //! | BD-R | — | NWA | SYNC, CLOSE TRACK 001b, CLOSE SESSION 010b or finalize 110b |
 //! | DVD+RW | FORMAT 26h when blank (background) | 0 | SYNC, CLOSE 000b (stop the format) or 010b (complete it, closing) |
 //! | BD-RE | FORMAT 00h when blank (wait) | 0 | SYNC |
@@ -23,14 +23,32 @@ use crate::mmc::disc_information::BackgroundFormat;
 use crate::mmc::format_capacities::format_type;
 use crate::mmc::format_unit::{ALL_BLOCKS, FormatListRepr};
 use crate::mmc::write_parameters::{WriteParametersPageRepr, data_block_type, multi_session, write_type};
+use serde::{Deserialize, Serialize};
 
-/// The data writer's properties that change the sequence (imapi2.md §2.5).
+/// The data writer's properties that change the sequence (imapi2.md §2.5), and the emulation
+/// option where the documentation contradicts itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct WriteSettings {
     pub force_media_to_be_closed: bool,
     pub disable_consumer_dvd_compatibility_mode: bool,
     pub postgap_already_in_image: bool,
     pub buffer_underrun_free_disabled: bool,
+    pub dvd_plus_r_dl: DvdPlusRDlMultisession,
+}
+
+/// How a DVD+R DL write ends — an emulation option, because two documented facts disagree
+/// (docs/data-writer.md): the §2.5 table closes a DVD+R DL disc under every combination of
+/// DisableConsumerDvdCompatibilityMode and ForceMediaToBeClosed, while the §3.1 media matrix lists
+/// DVD+R DL among the media IMAPI adds sessions to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum DvdPlusRDlMultisession {
+    /// Exactly the §2.5 table: under (Disable TRUE, Force FALSE) the disc is closed normally
+    /// (101b), so a DVD+R DL never takes a second session.
+    #[default]
+    AsDocumented,
+    /// The DVD+R column of the table for DVD+R DL too: under (Disable TRUE, Force FALSE) only the
+    /// session is closed (010b) and the disc stays appendable, as the §3.1 matrix implies.
+    LikeDvdPlusR,
 }
 
 /// One step of a write.
@@ -110,13 +128,22 @@ pub static DVD_PLUS_R_CLOSES: [(bool, bool, DvdPlusRClose, DvdPlusRClose); 4] = 
     (true, false, DvdPlusRClose::Session, DvdPlusRClose::FinalizeNormal),
 ];
 
-/// How a DVD+R / DVD+R DL write ends under these settings.
-pub fn dvd_plus_r_close(profile: Profile, disable_compatibility: bool, force_close: bool) -> DvdPlusRClose {
+/// How a DVD+R / DVD+R DL write ends under these settings; `dual_layer` picks the column DVD+R DL
+/// follows.
+pub fn dvd_plus_r_close(
+    profile: Profile,
+    disable_compatibility: bool,
+    force_close: bool,
+    dual_layer: DvdPlusRDlMultisession,
+) -> DvdPlusRClose {
     let (_, _, single, dual) = DVD_PLUS_R_CLOSES
         .iter()
         .find(|(d, f, _, _)| *d == disable_compatibility && *f == force_close)
         .expect("the table covers all four combinations");
-    if profile == Profile::DvdPlusRDl { *dual } else { *single }
+    match (profile, dual_layer) {
+        (Profile::DvdPlusRDl, DvdPlusRDlMultisession::AsDocumented) => *dual,
+        _ => *single,
+    }
 }
 
 /// Whether this write should close the disc: asked for, or ≤ 2 % free afterwards (imapi2.md §3.7).
@@ -250,16 +277,13 @@ pub fn plan_write(state: &MediaState, settings: &WriteSettings, image_blocks: u3
             close,
         ),
         Profile::DvdPlusR | Profile::DvdPlusRDl => {
-            let how = if close && !settings.force_media_to_be_closed {
-                // Closing for lack of space: as if ForceMediaToBeClosed were set.
-                dvd_plus_r_close(profile, settings.disable_consumer_dvd_compatibility_mode, true)
-            } else {
-                dvd_plus_r_close(
-                    profile,
-                    settings.disable_consumer_dvd_compatibility_mode,
-                    settings.force_media_to_be_closed,
-                )
-            };
+            // Closing for lack of space counts as if ForceMediaToBeClosed were set.
+            let how = dvd_plus_r_close(
+                profile,
+                settings.disable_consumer_dvd_compatibility_mode,
+                close,
+                settings.dvd_plus_r_dl,
+            );
             (
                 vec![
                     data(0),
@@ -371,14 +395,44 @@ mod tests {
     #[test]
     fn the_dvd_plus_r_table_is_the_documented_one() {
         use DvdPlusRClose::*;
-        let single = |d, f| dvd_plus_r_close(Profile::DvdPlusR, d, f);
-        let dual = |d, f| dvd_plus_r_close(Profile::DvdPlusRDl, d, f);
+        let documented = DvdPlusRDlMultisession::AsDocumented;
+        let single = |d, f| dvd_plus_r_close(Profile::DvdPlusR, d, f, documented);
+        let dual = |d, f| dvd_plus_r_close(Profile::DvdPlusRDl, d, f, documented);
         assert_eq!(single(false, true), FinalizeCompatible);
         assert_eq!(single(false, false), FinalizeCompatible);
         assert_eq!(single(true, true), FinalizeNormal);
         assert_eq!(single(true, false), Session);
+        assert_eq!(dual(false, true), FinalizeCompatible);
+        assert_eq!(dual(false, false), FinalizeCompatible);
+        assert_eq!(dual(true, true), FinalizeNormal);
         assert_eq!(dual(true, false), FinalizeNormal);
         assert_eq!(FinalizeCompatible.function() as u8, 0b110);
         assert_eq!(FinalizeNormal.function() as u8, 0b101);
+    }
+
+    #[test]
+    fn dvd_plus_r_dl_like_dvd_plus_r_differs_only_where_the_docs_disagree() {
+        let like = DvdPlusRDlMultisession::LikeDvdPlusR;
+        for (disable, force) in [(false, true), (false, false), (true, true)] {
+            assert_eq!(
+                dvd_plus_r_close(Profile::DvdPlusRDl, disable, force, like),
+                dvd_plus_r_close(
+                    Profile::DvdPlusRDl,
+                    disable,
+                    force,
+                    DvdPlusRDlMultisession::AsDocumented
+                ),
+                "({disable}, {force})"
+            );
+        }
+        assert_eq!(
+            dvd_plus_r_close(Profile::DvdPlusRDl, true, false, like),
+            DvdPlusRClose::Session
+        );
+        // The option never changes single-layer DVD+R.
+        assert_eq!(
+            dvd_plus_r_close(Profile::DvdPlusR, false, false, like),
+            DvdPlusRClose::FinalizeCompatible
+        );
     }
 }

@@ -7,11 +7,11 @@ use super::media::drive_model;
 use super::progress::{self, Unit};
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
-use crate::burn::{DataWriter, Eraser, Recorder, WriteAction, WriteProgress};
+use crate::burn::{DataWriter, DvdPlusRDlMultisession, Eraser, Recorder, WriteAction, WriteProgress};
 use crate::drive::Drive;
 use crate::fsi::FileSystemImage;
 use crate::media::medium::Medium;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -30,6 +30,11 @@ pub struct BurnArgs {
     /// Close the disc after this session (ForceMediaToBeClosed)
     #[arg(long)]
     close: bool,
+    /// How a DVD+R DL session ends without --close (an emulation option, docs/data-writer.md):
+    /// as-documented closes the disc, as imapi2.md §2.5's table says; like-dvd-plus-r closes only
+    /// the session, as on DVD+R
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DualLayer::AsDocumented)]
+    dvd_plus_r_dl: DualLayer,
     /// Volume name of the new session
     #[arg(long)]
     volume_name: Option<String>,
@@ -40,6 +45,24 @@ pub struct BurnArgs {
     /// the new session replace same-named ones of earlier sessions
     #[arg(required = true, value_name = "SRC")]
     sources: Vec<String>,
+}
+
+/// `DvdPlusRDlMultisession` on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DualLayer {
+    /// Close the disc (the §2.5 table)
+    AsDocumented,
+    /// Close only the session, as on DVD+R (the §3.1 media matrix)
+    LikeDvdPlusR,
+}
+
+impl DualLayer {
+    fn option(self) -> DvdPlusRDlMultisession {
+        match self {
+            DualLayer::AsDocumented => DvdPlusRDlMultisession::AsDocumented,
+            DualLayer::LikeDvdPlusR => DvdPlusRDlMultisession::LikeDvdPlusR,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +114,9 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
     // A DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5).
     writer
         .set_disable_consumer_dvd_compatibility_mode(!args.close)
+        .map_err(line)?;
+    writer
+        .set_dvd_plus_r_dl_multisession(args.dvd_plus_r_dl.option())
         .map_err(line)?;
     let mut fsi = FileSystemImage::new();
     if let Some(name) = &args.volume_name {

@@ -210,6 +210,45 @@ fn toc_of_dvd_and_bd_is_fabricated_from_the_tracks() {
     );
 }
 
+/// Three closed sessions of 16 blocks on a DVD+R DL, each closed as DVD+R closes them (CLOSE
+/// TRACK 001b, CLOSE SESSION 010b): 0..16, 2064..2080, 4128..4144 (a 2048-block lead-out/lead-in
+/// gap after each), the invisible track 4 at 6192.
+#[test]
+fn dvd_plus_r_dl_holds_several_sessions_as_dvd_plus_r_does() {
+    let mut disc = Disc::new(Profile::DvdPlusRDl);
+    let params = WriteParameters::multisession();
+    for (track, start) in [(1, 0), (2, 2064), (3, 4128)] {
+        disc.write(start, 16, &params).unwrap();
+        disc.close(1, track, &params).unwrap();
+        disc.close(2, 0, &params).unwrap();
+    }
+    let mut drive = bd_writer(disc);
+    // READ DISC INFORMATION: appendable, last session empty, 4 sessions, track 4 in the last.
+    let info = reply(&mut drive, "51 00 00 00 00 00 00 00 22 00");
+    assert_eq!(&info[2..7], &hex("01 01 04 04 04"));
+    // READ TRACK INFORMATION FFh: the invisible track 4 in session 4 at 6192 = 1830h, free up to
+    // the disc's 4171712 blocks.
+    let invisible = reply(&mut drive, "52 01 00 00 00 ff 00 00 30 00");
+    assert_eq!((invisible[2], invisible[3]), (4, 4));
+    assert_eq!(&invisible[8..20], &hex("00 00 18 30 00 00 18 30 00 3f 8f 90"));
+    // Session 2 by number: track 2 at 2064 = 810h, 16 blocks.
+    let second = reply(&mut drive, "52 02 00 00 00 02 00 00 30 00");
+    assert_eq!(&second[8..12], &hex("00 00 08 10"));
+    assert_eq!(&second[24..28], &hex("00 00 00 10"));
+    // READ TOC format 0: tracks 1–3 and the lead-out after the last session; format 1: the
+    // last complete session starts at 4128 = 1020h.
+    assert_eq!(
+        reply(&mut drive, "43 00 00 00 00 00 00 03 24 00"),
+        hex(
+            "00 22 01 03 00 14 01 00 00 00 00 00 00 14 02 00 00 00 08 10 00 14 03 00 00 00 10 20 00 14 aa 00 00 00 10 30"
+        )
+    );
+    assert_eq!(
+        reply(&mut drive, "43 00 01 00 00 00 00 00 0c 00"),
+        hex("00 0a 01 03 00 14 03 00 00 00 10 20")
+    );
+}
+
 #[test]
 fn toc_refusals() {
     let format = invalid_cdb_field(2, Some(3));

@@ -503,6 +503,21 @@ fn dvd_plus_r_finalizes_itself_at_153_sessions() {
 }
 
 #[test]
+fn dvd_plus_r_dl_sessions_stay_appendable_until_127() {
+    let mut disc = Disc::new(Profile::DvdPlusRDl);
+    session(&mut disc, 192);
+    assert_eq!(disc.status(), DiscStatus::Appendable);
+    assert_eq!(invisible(&disc).start, 2240);
+    for _ in 1..126 {
+        session(&mut disc, 16);
+    }
+    assert_eq!(disc.status(), DiscStatus::Appendable);
+    assert_eq!(disc.view().sessions, 127);
+    session(&mut disc, 16);
+    assert_eq!(disc.status(), DiscStatus::Finalized);
+}
+
+#[test]
 fn dvd_plus_r_finalizes_itself_when_nearly_full() {
     let mut disc = Disc::new(Profile::DvdPlusR);
     session(&mut disc, 2295104 - 2048 - 1024);
