@@ -397,3 +397,106 @@ fn a_multi_extent_file_of_the_previous_session_is_carried_as_one_recorded_run() 
         }
     }
 }
+
+/// A formatted DVD+RW with one logical session of `first`'s making (written through the
+/// random-write object), and a new image seeded with the writer's multisession interfaces.
+fn rewritable_after(first: FileSystemImage) -> (DataWriter, Rc<RefCell<Drive>>, FileSystemImage) {
+    let mut disc = Disc::new(Profile::DvdPlusRw);
+    disc.format_default().unwrap();
+    let (writer, drive) = writer_for(disc);
+    let mut first = first;
+    first
+        .set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    first.write_session(&writer, &mut |_| {}).unwrap();
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert!(next.session_start_block() > 0);
+    (writer, drive, next)
+}
+
+fn first_session(systems: FileSystems, bytes: usize) -> FileSystemImage {
+    let mut first = image();
+    first.set_file_systems_to_create(systems).unwrap();
+    first.set_volume_name("FIRST").unwrap();
+    first
+        .add_file("/a.bin", FileData::from_bytes(vec![0x5Au8; bytes]))
+        .unwrap();
+    first
+}
+
+#[test]
+fn a_rewritable_disc_whose_session_is_iso9660_alone_is_not_continued() {
+    let (_writer, _drive, mut fsi) = rewritable_after(first_session(FileSystems::ISO9660, 3000));
+    let before = state(&fsi);
+    for result in [
+        fsi.import_file_system(),
+        fsi.import_specific_file_system(FileSystems::ISO9660),
+    ] {
+        assert_eq!(result.unwrap_err().code, HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION);
+    }
+    assert!(!fsi.probe_specific_file_system(FileSystems::ISO9660).unwrap());
+    assert_nothing_imported(&mut fsi, &before);
+
+    // Sequential media take the same session: every session there is a file system of its own.
+    let (writer, _drive) = writer_for(Disc::new(Profile::CdR));
+    burn(&writer, &first_session(FileSystems::ISO9660, 3000));
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert_eq!(next.import_file_system().unwrap(), FileSystems::ISO9660);
+}
+
+#[test]
+fn udf_after_a_rewritable_session_without_an_anchor_at_256_is_incompatible() {
+    // 1 MiB of file data: the first session's blocks 256… are data, not an anchor.
+    let joliet = FileSystems::ISO9660.union(FileSystems::JOLIET);
+    let with_udf = joliet.union(FileSystems::UDF);
+    let (writer, drive, mut fsi) = rewritable_after(first_session(joliet, 1 << 20));
+
+    // UDF asked for before the import (imapi2.md §4 trap 9): the import is refused.
+    fsi.set_file_systems_to_create(with_udf).unwrap();
+    let before = state(&fsi);
+    assert_eq!(
+        fsi.import_file_system().unwrap_err().code,
+        HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+    );
+    assert!(!fsi.probe_specific_file_system(FileSystems::JOLIET).unwrap());
+    assert_nothing_imported(&mut fsi, &before);
+
+    // Imported first, UDF asked for afterwards: put_FileSystemsToCreate refuses it.
+    fsi.set_file_systems_to_create(joliet).unwrap();
+    assert_eq!(fsi.import_file_system().unwrap(), FileSystems::JOLIET);
+    assert_eq!(
+        fsi.set_file_systems_to_create(with_udf).unwrap_err().code,
+        HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+    );
+    assert_eq!(fsi.file_systems_to_create(), joliet);
+    // Dropping the imported Joliet stays the other refusal.
+    assert_eq!(
+        fsi.set_file_systems_to_create(FileSystems::ISO9660).unwrap_err().code,
+        HResult::IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED
+    );
+
+    // Without UDF the session continues growisofs-style: descriptors copied to LBA 16.
+    fsi.add_file("/b.txt", FileData::from_bytes(b"bee".to_vec())).unwrap();
+    fsi.write_session(&writer, &mut |_| {}).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    let mut reader = SeekBlockReader::new(std::fs::File::open(&flat).unwrap()).unwrap();
+    let tree = read_tree(&mut reader, 0, FileSystems::JOLIET).unwrap();
+    let paths: Vec<&str> = tree.items.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["/a.bin", "/b.txt"]);
+}
+
+#[test]
+fn a_rewritable_disc_with_an_anchor_at_256_takes_udf() {
+    let all = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
+    let (_writer, _drive, mut fsi) = rewritable_after(first_session(all, 1 << 20));
+    fsi.set_file_systems_to_create(all).unwrap();
+    assert!(fsi.probe_specific_file_system(FileSystems::UDF).unwrap());
+    assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF);
+    fsi.set_file_systems_to_create(all).unwrap();
+}

@@ -9,6 +9,7 @@
 use super::read::BlockReader;
 use super::read::block::BLOCK;
 use super::result::{FileSystemImageResult, ImageStream};
+use super::udf::descriptor::{TAG_AVDP, check_tag};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
@@ -23,6 +24,18 @@ const UNIT_BLOCKS: u32 = 32;
 /// ISO 9660 volume space size, both-endian, in PVD and SVD (udf-iso.md §1.3).
 const VOLUME_SPACE_SIZE_LE: Range<usize> = 80..84;
 const VOLUME_SPACE_SIZE_BE: Range<usize> = 84..88;
+
+/// The anchor (AVDP) of the first logical session: every later UDF logical session is reached
+/// through it (imapi2.md §3.8; 7-Zip reads no other, udf-iso.md §4.3).
+pub const FIRST_ANCHOR: u32 = 256;
+
+/// Whether block `lba` holds a valid anchor volume descriptor pointer that records `lba` as its
+/// location. A block that cannot be read holds none.
+pub fn anchor_at(disc: &mut dyn BlockReader, lba: u32) -> bool {
+    let mut block = vec![0u8; BLOCK];
+    disc.read_blocks(lba, &mut block).is_ok()
+        && check_tag(&block).is_some_and(|tag| tag.ident == TAG_AVDP && tag.location == lba)
+}
 
 /// Where the next logical session starts: after the volume the descriptors at 16 describe,
 /// rounded up to `unit` blocks (at least 16, growisofs; 32 on BD-RE clusters). 0 when LBA 16 holds

@@ -9,6 +9,8 @@ mod settings;
 
 pub use multisession::MultisessionState;
 
+use multisession::Imported;
+
 use super::boot::BootOptions;
 use super::edit::{self, Change, Check, EditContext, Undo};
 use super::eltorito::ElToritoEmitter;
@@ -62,10 +64,8 @@ pub struct FileSystemImage {
     multisession: Option<MultisessionState>,
     /// Which Windows the multisession decision emulates (docs/multisession.md).
     multisession_policy: crate::burn::FsiMultisessionPolicy,
-    /// The file system imported from the previous session, and its volume name.
-    imported: Option<(FileSystems, String)>,
-    /// CalculateDiscIdentifier at import: a different disc at write time is IMAPI_E_DISC_MISMATCH.
-    imported_disc: Option<String>,
+    /// What ImportFileSystem / ImportSpecificFileSystem took from the previous session.
+    imported: Option<Imported>,
 }
 
 impl Default for FileSystemImage {
@@ -103,7 +103,6 @@ impl FileSystemImage {
             multisession: None,
             multisession_policy: crate::burn::FsiMultisessionPolicy::default(),
             imported: None,
-            imported_disc: None,
         }
     }
 

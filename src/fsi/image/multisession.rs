@@ -12,7 +12,7 @@ use crate::burn::{
 };
 use crate::fsi::RandomWriteImage;
 use crate::fsi::options::{FileSystems, default_file_system_for_import};
-use crate::fsi::random_write::next_logical_session;
+use crate::fsi::random_write::{FIRST_ANCHOR, anchor_at, next_logical_session};
 use crate::fsi::read::block::BLOCK;
 use crate::fsi::read::{
     BlockReader, Extent, ImportedItem, ImportedTree, RecorderBlockReader, identify_file_systems, read_tree,
@@ -41,6 +41,38 @@ fn imported_data(item: &ImportedItem, fs: FileSystems) -> ImapiResult<FileData> 
             HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
             [fs.to_string()],
         )),
+    }
+}
+
+/// What an import took from the previous session.
+#[derive(Debug, Clone)]
+pub(super) struct Imported {
+    pub file_system: FileSystems,
+    pub volume_name: String,
+    /// CalculateDiscIdentifier at import: a different disc at write time is IMAPI_E_DISC_MISMATCH.
+    pub disc: String,
+    pub continuation: Continuation,
+}
+
+/// How the next session continues the previous one (imapi2.md §3.8, docs/multisession.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Continuation {
+    /// Sequential media: every session holds a whole file system at its own start.
+    Sequential,
+    /// Random-writable media: logical sessions in one physical session. A UDF volume is
+    /// continued by pointing the anchor of the first logical session, at LBA 256, at the new
+    /// session's descriptors — the disc holds that anchor or not.
+    Logical { anchor_at_256: bool },
+}
+
+impl Continuation {
+    /// IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION when a new session with `systems` cannot follow the
+    /// previous one: UDF on random-writable media whose LBA 256 holds no anchor to chain it to.
+    pub(super) fn check(self, systems: FileSystems) -> ImapiResult<()> {
+        if self == (Continuation::Logical { anchor_at_256: false }) && systems.contains(FileSystems::UDF) {
+            return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
+        }
+        Ok(())
     }
 }
 
@@ -118,7 +150,7 @@ impl FileSystemImage {
 
     /// get_ImportedVolumeName: `None` until a file system was imported.
     pub fn imported_volume_name(&self) -> Option<&str> {
-        self.imported.as_ref().map(|(_, name)| name.as_str())
+        self.imported.as_ref().map(|i| i.volume_name.as_str())
     }
 
     /// A reader of the previous session through the chosen object's ImportRecorder, and where
@@ -187,12 +219,33 @@ impl FileSystemImage {
                 [fs.to_string()],
             ));
         }
+        let continuation = self.continuation(&mut reader, found)?;
+        continuation.check(self.file_systems)?;
         let tree = read_tree(&mut reader, start, fs)?;
         let disc = self.calculate_disc_identifier()?;
         self.merge_imported(&tree, fs)?;
-        self.imported = Some((fs, tree.volume_name.clone()));
-        self.imported_disc = Some(disc);
+        self.imported = Some(Imported {
+            file_system: fs,
+            volume_name: tree.volume_name,
+            disc,
+            continuation,
+        });
         Ok(fs)
+    }
+
+    /// How the session after the previous one (holding `found`) is written. On random-writable
+    /// media a previous session with ISO 9660 alone is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION: the
+    /// ImportSpecificFileSystem remarks refuse to continue it (imapi2.md §4 trap 8).
+    fn continuation(&self, disc: &mut dyn BlockReader, found: FileSystems) -> ImapiResult<Continuation> {
+        if self.multisession_in_use().map(MultisessionRef::kind) != Some(MultisessionKind::RandomWrite) {
+            return Ok(Continuation::Sequential);
+        }
+        if found.contains(FileSystems::ISO9660) && !found.intersects(FileSystems::JOLIET.union(FileSystems::UDF)) {
+            return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
+        }
+        Ok(Continuation::Logical {
+            anchor_at_256: anchor_at(disc, FIRST_ANCHOR),
+        })
     }
 
     /// Adds the imported items to the image, all or nothing. Items already in the image win over
@@ -278,19 +331,24 @@ impl FileSystemImage {
     }
 
     /// ProbeSpecificFileSystem (IFileSystemImage3): whether `fs` in the previous session can be
-    /// imported and continued.
+    /// imported and continued with FileSystemsToCreate (false where the import would be
+    /// IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION).
     pub fn probe_specific_file_system(&self, fs: FileSystems) -> ImapiResult<bool> {
         let (mut reader, start) = self.previous_session()?;
-        if !identify_file_systems(&mut reader, start)?.contains(fs) {
+        let found = identify_file_systems(&mut reader, start)?;
+        if !found.contains(fs) {
             return Ok(false);
         }
-        Ok(read_tree(&mut reader, start, fs).is_ok())
+        let continued = self
+            .continuation(&mut reader, found)
+            .and_then(|c| c.check(self.file_systems));
+        Ok(continued.is_ok() && read_tree(&mut reader, start, fs).is_ok())
     }
 
     /// IMAPI_E_DISC_MISMATCH when the disc is not the one the import read (imapi2.md §3.5).
     fn check_same_disc(&self) -> ImapiResult<()> {
-        if let Some(imported) = &self.imported_disc
-            && self.calculate_disc_identifier()? != *imported
+        if let Some(imported) = &self.imported
+            && self.calculate_disc_identifier()? != imported.disc
         {
             return Err(ImapiError::new(HResult::IMAPI_E_DISC_MISMATCH));
         }

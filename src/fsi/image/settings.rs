@@ -22,19 +22,23 @@ impl FileSystemImage {
     }
 
     /// put_FileSystemsToCreate: IMAPI_E_INVALID_PARAM for the Unknown flag, IMAPI_E_READONLY while
-    /// a result lives, IMAPI_E_ISO9660_LEVELS / IMAPI_E_TOO_MANY_DIRS if the tree already breaks
-    /// the new set's limits. No file system at all is taken here and refused by CreateResultImage
+    /// a result lives; after an import IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED for a set without the
+    /// imported file system and IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION for one the previous session
+    /// cannot be continued with; IMAPI_E_ISO9660_LEVELS / IMAPI_E_TOO_MANY_DIRS if the tree already
+    /// breaks the new set's limits. No file system at all is taken here and refused by CreateResultImage
     /// (IMAPI_E_NO_OUTPUT).
     pub fn set_file_systems_to_create(&mut self, systems: FileSystems) -> ImapiResult<()> {
         if systems.contains(FileSystems::UNKNOWN) {
             return Err(ImapiError::invalid_param("newVal"));
         }
         self.ensure_writable()?;
-        // After an import the new session must carry the imported file system (imapi2.md §3.6).
-        if let Some((imported, _)) = &self.imported
-            && !systems.contains(*imported)
-        {
-            return Err(ImapiError::new(HResult::IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED));
+        // After an import the new session must carry the imported file system, in a layout the
+        // previous session can be continued with (imapi2.md §3.6; docs/multisession.md).
+        if let Some(imported) = &self.imported {
+            if !systems.contains(imported.file_system) {
+                return Err(ImapiError::new(HResult::IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED));
+            }
+            imported.continuation.check(systems)?;
         }
         let previous = std::mem::replace(&mut self.file_systems, systems);
         if let Err(e) = self.check_limits(&self.root.totals()) {
