@@ -263,3 +263,62 @@ fn dvd_plus_r_dl_keeps_sessions_only_like_dvd_plus_r() {
     let bad = run(&["burn", "--media", &media, "--dvd-plus-r-dl", "sometimes", src]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn burn_fs_chooses_the_file_systems_and_keeps_the_imported_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("s/a.txt"), "a");
+    let src = dir.path().join("s");
+    let src = src.to_str().unwrap();
+    let media = dir.path().join("bd.bbm");
+    let media = media.to_str().unwrap();
+    ok(&run(&["media", "create", media, "--profile", "bd-r"]));
+    let first = ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "--fs",
+        "iso9660,joliet,udf",
+        "-q",
+        src,
+    ]));
+    assert!(first.contains("appendable, 2 session(s)"), "{first}");
+    let udf = ok(&run(&["media", "ls", media, "--fs", "udf"]));
+    assert!(udf.contains("UDF") && udf.contains("/a.txt"), "{udf}");
+
+    // The import takes UDF; a set without it is refused by the image builder, nothing is written.
+    let refused = run(&["burn", "--media", media, "--fs", "iso9660,joliet", "-q", src]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED (0xC0AAB163)") && message.lines().count() == 1,
+        "{message}"
+    );
+    let info: serde_json::Value = serde_json::from_slice(&run(&["media", "info", media, "--json"]).stdout).unwrap();
+    assert_eq!(info["sessions"], 2);
+
+    let bad = run(&["burn", "--media", media, "--fs", "ntfs", src]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("unknown file system \"ntfs\" (expected iso9660, joliet or udf)")
+    );
+}
+
+#[test]
+fn burn_without_fs_writes_iso9660_and_joliet_on_a_blank_medium() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("s/a.txt"), "a");
+    let media = dir.path().join("cd.bbm");
+    let media = media.to_str().unwrap();
+    ok(&run(&["media", "create", media, "--profile", "cd-r"]));
+    ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "-q",
+        dir.path().join("s").to_str().unwrap(),
+    ]));
+    assert!(ok(&run(&["media", "ls", media, "--fs", "joliet"])).contains("/a.txt"));
+    let no_udf = run(&["media", "ls", media, "--fs", "udf"]);
+    assert!(String::from_utf8_lossy(&no_udf.stderr).contains("IMAPI_E_FILE_SYSTEM_NOT_FOUND (0xC0AAB152)"));
+}

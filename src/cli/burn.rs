@@ -9,7 +9,7 @@ use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
 use crate::burn::{DataWriter, DvdPlusRDlMultisession, Eraser, Recorder, WriteAction, WriteProgress};
 use crate::drive::Drive;
-use crate::fsi::FileSystemImage;
+use crate::fsi::{FileSystemImage, FileSystems};
 use crate::media::medium::Medium;
 use clap::{Args, ValueEnum};
 use std::cell::RefCell;
@@ -35,6 +35,11 @@ pub struct BurnArgs {
     /// the session, as on DVD+R
     #[arg(long, value_enum, value_name = "MODE", default_value_t = DualLayer::AsDocumented)]
     dvd_plus_r_dl: DualLayer,
+    /// File systems of the new session, comma separated: iso9660, joliet, udf (as in `image
+    /// build`; default: the image builder's, ISO 9660 + Joliet).
+    /// After an import a set without the imported file system is refused (0xC0AAB163)
+    #[arg(long, value_name = "LIST", value_parser = FileSystems::parse_list)]
+    fs: Option<FileSystems>,
     /// Volume name of the new session
     #[arg(long)]
     volume_name: Option<String>,
@@ -119,9 +124,6 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
         .set_dvd_plus_r_dl_multisession(args.dvd_plus_r_dl.option())
         .map_err(line)?;
     let mut fsi = FileSystemImage::new();
-    if let Some(name) = &args.volume_name {
-        fsi.set_volume_name(name).map_err(line)?;
-    }
     if writer.media_heuristically_blank().map_err(line)? {
         let free = writer.free_sectors_on_media().map_err(line)?;
         fsi.set_free_media_blocks(free.max(0) as u32).map_err(line)?;
@@ -131,6 +133,16 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
             .map_err(|e| format!("{}: cannot add a session: {e}", args.media.display()))?;
         fsi.import_file_system()
             .map_err(|e| format!("{}: cannot import the last session: {e}", args.media.display()))?;
+    }
+    // put_FileSystemsToCreate after the import, as IMAPI2 clients do: the builder refuses a set
+    // that drops the imported file system (imapi2.md §3.6).
+    if let Some(systems) = args.fs {
+        fsi.set_file_systems_to_create(systems)
+            .map_err(|e| format!("{}: file systems {systems}: {e}", args.media.display()))?;
+    }
+    if let Some(name) = &args.volume_name {
+        fsi.set_volume_name(name)
+            .map_err(|e| format!("--volume-name {name:?}: {e}"))?;
     }
     for source in &args.sources {
         super::image::add_source(&mut fsi, source)?;

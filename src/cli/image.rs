@@ -60,8 +60,8 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "OUT.iso")]
     output: PathBuf,
     /// File systems to create, comma separated: iso9660, joliet, udf
-    #[arg(long, default_value = "iso9660,joliet")]
-    fs: String,
+    #[arg(long, value_name = "LIST", value_parser = FileSystems::parse_list, default_value = "iso9660,joliet")]
+    fs: FileSystems,
     /// UDF revision with --fs udf: 1.02, 1.50, 2.00 or 2.01 (2.50/2.60 are not written yet)
     #[arg(long, default_value = "1.02", value_name = "REV")]
     udf_revision: String,
@@ -251,7 +251,7 @@ fn boot_options(args: &BuildArgs, boot: &Path) -> Result<BootOptions, String> {
 }
 
 fn build(args: BuildArgs) -> Result<(), String> {
-    let systems = FileSystems::parse_list(&args.fs)?;
+    let systems = args.fs;
     let mut fsi = FileSystemImage::new();
     fsi.set_fixed_time(Some(fixed_time(args.timestamp)?));
     fsi.set_file_systems_to_create(systems).map_err(line)?;
