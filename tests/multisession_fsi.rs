@@ -500,3 +500,95 @@ fn a_rewritable_disc_with_an_anchor_at_256_takes_udf() {
     assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF);
     fsi.set_file_systems_to_create(all).unwrap();
 }
+
+#[test]
+fn sequential_media_and_first_sessions_record_the_whole_image() {
+    let (writer, _drive) = writer_for(Disc::new(Profile::CdR));
+    let first = first_session(FileSystems::ISO9660.union(FileSystems::JOLIET), 3000);
+    let result = first.create_result_image().unwrap();
+    assert_eq!(result.modified_blocks().unwrap_err().code, HResult::E_NOTIMPL);
+    writer.write(&mut result.image_stream()).unwrap();
+    drop(result);
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    next.import_file_system().unwrap();
+    let result = next.create_result_image().unwrap();
+    assert_eq!(result.modified_blocks().unwrap_err().code, HResult::E_NOTIMPL);
+    assert_eq!(result.image_stream().len(), u64::from(result.total_blocks()) * 2048);
+
+    // The first logical session of a DVD+RW starts at 0: the whole image as well.
+    let mut disc = Disc::new(Profile::DvdPlusRw);
+    disc.format_default().unwrap();
+    let (writer, _drive) = writer_for(disc);
+    let mut first = first_session(FileSystems::ISO9660.union(FileSystems::JOLIET), 3000);
+    first
+        .set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    let result = first.create_result_image().unwrap();
+    assert_eq!(first.session_start_block(), 0);
+    assert_eq!(result.modified_blocks().unwrap_err().code, HResult::E_NOTIMPL);
+}
+
+#[test]
+fn a_later_logical_session_is_the_disc_from_lba_0_with_its_modified_blocks() {
+    use std::io::{Read, Seek, SeekFrom};
+    let joliet = FileSystems::ISO9660.union(FileSystems::JOLIET);
+    let (_writer, _drive, mut fsi) = rewritable_after(first_session(joliet, 1 << 20));
+    fsi.import_file_system().unwrap();
+    fsi.add_file("/b.txt", FileData::from_bytes(b"bee".to_vec())).unwrap();
+    let start = fsi.session_start_block();
+    assert_eq!(start % 32, 0);
+    let result = fsi.create_result_image().unwrap();
+    let session_blocks = result.layout().total_blocks;
+    let end = start + session_blocks.div_ceil(32) * 32;
+    assert_eq!(
+        result.total_blocks(),
+        end,
+        "TotalBlocks covers LBA 0 to the padded session"
+    );
+    assert_eq!(result.modified_blocks().unwrap(), [16..32, start..end]);
+    let mut stream = result.image_stream();
+    assert_eq!(stream.len(), u64::from(end) * 2048);
+    let mut block = |lba: u32| {
+        let mut b = vec![0u8; 2048];
+        stream.seek(SeekFrom::Start(u64::from(lba) * 2048)).unwrap();
+        stream.read_exact(&mut b).unwrap();
+        b
+    };
+    // LBA 16: the new session's PVD, its volume space size the end of the new session.
+    let head = block(16);
+    assert_eq!(&head[..6], b"\x01CD001");
+    assert_eq!(
+        u32::from_le_bytes(head[80..84].try_into().unwrap()),
+        start + session_blocks
+    );
+    // The session's own PVD at start + 16, recording the session's own size.
+    let own = block(start + 16);
+    assert_eq!(&own[..6], b"\x01CD001");
+    assert_eq!(u32::from_le_bytes(own[80..84].try_into().unwrap()), session_blocks);
+    assert_eq!(head[156..190], own[156..190], "same root directory record");
+    // Blocks this session leaves alone, and the padding after it, are zeros in the stream.
+    assert!(block(32).iter().all(|&b| b == 0));
+    if end > start + session_blocks {
+        assert!(block(start + session_blocks).iter().all(|&b| b == 0));
+    }
+    // Every progress item lies in the stream, in the session.
+    for item in result.progress_items() {
+        assert!(item.first_block >= start && item.last_block < end, "{item:?}");
+    }
+}
+
+#[test]
+fn creating_a_later_logical_session_reads_the_disc() {
+    // imapi2.md §4 trap 7: CreateResultImage reads LBA 16–31 of the disc.
+    let joliet = FileSystems::ISO9660.union(FileSystems::JOLIET);
+    let (_writer, drive, mut fsi) = rewritable_after(first_session(joliet, 3000));
+    fsi.import_file_system().unwrap();
+    let plan = "(faults: [(trigger: AtLba(lba: 20), effect: UnreadableSector, times: Always)])";
+    drive
+        .borrow_mut()
+        .set_fault_plan(burnbench::drive::FaultPlan::from_ron(plan).unwrap());
+    let error = fsi.create_result_image().unwrap_err();
+    assert_eq!(error.code, HResult::IMAPI_E_IMPORT_READ_FAILURE);
+}

@@ -2,13 +2,12 @@
 //! DVD-RAM, BD-RE): the new session goes after the last one, and its volume descriptor set is
 //! copied to LBA 16 so that readers — and the next import — see the newest tree, as growisofs
 //! and libisoburn do (udf-iso.md §3.2, imapi2.md §3.8). The data writer writes random-writable
-//! media from LBA 0 and only the ranges it is given (IFileSystemImageResult2::ModifiedBlocks):
-//! this stream covers LBA 0 up to the end of the new session, and `modified_blocks` lists the
-//! descriptor copy at 16 and the session itself.
+//! media from LBA 0 and only the ranges it is given (IFileSystemImageResult2::ModifiedBlocks,
+//! imapi2.md §2.2, §3.6): the result's stream covers LBA 0 up to the end of the new session, and
+//! its modified blocks are the descriptor copy at 16 and the session itself.
 
 use super::read::BlockReader;
 use super::read::block::BLOCK;
-use super::result::{FileSystemImageResult, ImageStream};
 use super::udf::descriptor::{TAG_AVDP, check_tag};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use std::io::{self, Read, Seek, SeekFrom};
@@ -50,33 +49,45 @@ pub fn next_logical_session(reader: &mut dyn BlockReader, unit: u32) -> u32 {
     size.div_ceil(unit) * unit
 }
 
-/// A session image laid out for `start` (> 0) presented as the disc from LBA 0.
-pub struct RandomWriteImage {
-    session: ImageStream,
+/// A later logical session as the disc from LBA 0 (what CreateResultImage gives on random-writable
+/// media after the first logical session): the head — the new descriptors over what LBA 16–31
+/// held — then unchanged blocks, then the session at `start`, padded to whole write units.
+#[derive(Debug)]
+pub struct LogicalSession {
     start: u32,
+    /// The session's blocks rounded up to [`UNIT_BLOCKS`].
     blocks: u32,
-    /// Copy of the session's descriptor set for LBA 16, volume space sizes patched to the end.
+    /// Blocks 16–31 as they will be.
     head: Vec<u8>,
-    position: u64,
 }
 
-impl RandomWriteImage {
-    /// Wrap `result` (made with SessionStartBlock = `start`, a multiple of the write unit).
-    /// `disc` reads what LBA 16–31 hold now: only the descriptor blocks are replaced (growisofs
-    /// overlays them on the 32 KiB it read), so the first session's data there stays intact.
+/// What the stream of a logical session holds at a byte position.
+pub enum Piece<'a> {
+    /// Bytes of the rewritten head, up to its end.
+    Head(&'a [u8]),
+    /// The session's image at this byte offset, up to `left` bytes.
+    Session { offset: u64, left: u64 },
+    /// This many bytes the session does not change (or padding): zeros.
+    Zeros(u64),
+}
+
+impl LogicalSession {
+    /// The session `session` (its image stream, `session_blocks` long, laid out for `start`, a
+    /// multiple of the write unit) after what `disc` holds. Reads LBA 16–31 of the disc: only the
+    /// descriptor blocks are replaced (growisofs overlays them on the 32 KiB it read), so the
+    /// first session's data there stays intact.
     pub fn new(
-        result: &FileSystemImageResult,
+        session: &mut (impl Read + Seek),
+        session_blocks: u32,
         start: u32,
         disc: &mut dyn BlockReader,
-    ) -> ImapiResult<RandomWriteImage> {
-        let mut session = result.image_stream();
-        let blocks = result.total_blocks();
-        let end = start + blocks;
+    ) -> ImapiResult<LogicalSession> {
+        let end = start + session_blocks;
         let internal = |e: io::Error| ImapiError::with(HResult::IMAPI_E_FSI_INTERNAL_ERROR, [e.to_string()]);
         let mut head = vec![0u8; HEAD_BLOCKS as usize * BLOCK];
         disc.read_blocks(16, &mut head)?;
         let mut block = vec![0u8; BLOCK];
-        for i in 0..HEAD_BLOCKS.min(blocks.saturating_sub(16)) {
+        for i in 0..HEAD_BLOCKS.min(session_blocks.saturating_sub(16)) {
             session
                 .seek(SeekFrom::Start(u64::from(16 + i) * BLOCK as u64))
                 .map_err(internal)?;
@@ -94,76 +105,39 @@ impl RandomWriteImage {
                 break;
             }
         }
-        Ok(RandomWriteImage {
-            session,
+        Ok(LogicalSession {
             start,
-            blocks: blocks.div_ceil(UNIT_BLOCKS) * UNIT_BLOCKS,
+            blocks: session_blocks.div_ceil(UNIT_BLOCKS) * UNIT_BLOCKS,
             head,
-            position: 0,
         })
     }
 
-    /// The block ranges to write (ModifiedBlocks): the descriptor copy at 16 and the session.
+    /// IFileSystemImageResult2::ModifiedBlocks: the head at 16 and the session, in that order.
     pub fn modified_blocks(&self) -> Vec<Range<u32>> {
         let head = 16..16 + (self.head.len() / BLOCK) as u32;
-        vec![head, self.start..self.start + self.blocks]
+        vec![head, self.start..self.end()]
     }
 
-    fn len(&self) -> u64 {
-        u64::from(self.start + self.blocks) * BLOCK as u64
+    /// The first block after the padded session: the stream's length in blocks.
+    pub fn end(&self) -> u32 {
+        self.start + self.blocks
     }
-}
 
-impl Read for RandomWriteImage {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    /// What the stream holds at byte `position` (below [`Self::end`]).
+    pub fn piece(&self, position: u64) -> Piece<'_> {
         let head = 16 * BLOCK as u64..16 * BLOCK as u64 + self.head.len() as u64;
         let session = u64::from(self.start) * BLOCK as u64;
-        if self.position >= self.len() || buf.is_empty() {
-            return Ok(0);
-        }
-        let n = if head.contains(&self.position) {
-            let offset = (self.position - head.start) as usize;
-            let n = buf.len().min(self.head.len() - offset);
-            buf[..n].copy_from_slice(&self.head[offset..offset + n]);
-            n
-        } else if self.position >= session {
-            self.session.seek(SeekFrom::Start(self.position - session))?;
-            match self.session.read(buf)? {
-                // Past the session's end, up to the write unit: zeros.
-                0 => {
-                    let n = buf.len().min((self.len() - self.position) as usize);
-                    buf[..n].fill(0);
-                    n
-                }
-                n => n,
+        if head.contains(&position) {
+            Piece::Head(&self.head[(position - head.start) as usize..])
+        } else if position >= session {
+            Piece::Session {
+                offset: position - session,
+                left: u64::from(self.end()) * BLOCK as u64 - position,
             }
+        } else if position < head.start {
+            Piece::Zeros(head.start - position)
         } else {
-            // Blocks between that this session does not change: zeros (never written).
-            let until = if self.position < head.start {
-                head.start
-            } else {
-                session
-            };
-            let n = buf.len().min((until - self.position) as usize);
-            buf[..n].fill(0);
-            n
-        };
-        self.position += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for RandomWriteImage {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let target = match to {
-            SeekFrom::Start(p) => p as i128,
-            SeekFrom::End(d) => self.len() as i128 + d as i128,
-            SeekFrom::Current(d) => self.position as i128 + d as i128,
-        };
-        if target < 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"));
+            Piece::Zeros(session - position)
         }
-        self.position = target as u64;
-        Ok(self.position)
     }
 }

@@ -1,11 +1,16 @@
-//! CreateResultImage's result (IFileSystemImageResult, imapi2.md §2.2): the image as a stream
+//! CreateResultImage's result (IFileSystemImageResult2, imapi2.md §2.2): the image as a stream
 //! that produces each block when it is read. Metadata blocks were encoded when the result was
 //! made; file data is read from its sources as the stream reaches it, so memory stays flat
-//! however large the files are.
+//! however large the files are. A later logical session on random-writable media is presented as
+//! the disc from LBA 0 with the ranges to write (ModifiedBlocks, [`LogicalSession`]).
 
 use super::layout::{BLOCK, DataExtent, Layout, MetadataWriter};
+use super::random_write::{LogicalSession, Piece};
+use super::read::BlockReader;
 use super::source::OpenData;
+use crate::hresult::{HResult, ImapiError, ImapiResult};
 use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// What one run of blocks of the image holds.
@@ -42,10 +47,12 @@ struct Image {
     regions: Vec<Region>,
 }
 
-/// IFileSystemImageResult.
+/// IFileSystemImageResult2.
 #[derive(Debug, Clone)]
 pub struct FileSystemImageResult {
     image: Arc<Image>,
+    /// A later logical session on random-writable media: the stream is the disc from LBA 0.
+    logical: Option<Arc<LogicalSession>>,
     progress: Vec<ProgressItem>,
     disc_id: String,
     /// Keeps the image that made this result read-only while it lives.
@@ -94,25 +101,53 @@ impl FileSystemImageResult {
                 metadata: buffer,
                 regions,
             }),
+            logical: None,
             progress,
             disc_id,
             _guard: guard,
         }
     }
 
+    /// The session after the last logical session of random-writable media, as the disc from
+    /// LBA 0: `disc` reads what LBA 16–31 hold now (imapi2.md §3.6, §4 trap 7).
+    pub(crate) fn into_logical_session(mut self, disc: &mut dyn BlockReader) -> ImapiResult<FileSystemImageResult> {
+        let session = LogicalSession::new(
+            &mut self.image_stream(),
+            self.image.layout.total_blocks,
+            self.image.layout.session_start,
+            disc,
+        )?;
+        self.logical = Some(Arc::new(session));
+        Ok(self)
+    }
+
     /// `ImageStream`: a new stream positioned at the first block.
     pub fn image_stream(&self) -> ImageStream {
         ImageStream {
             image: self.image.clone(),
+            logical: self.logical.clone(),
             position: 0,
             open: None,
             _guard: self._guard.clone(),
         }
     }
 
-    /// `TotalBlocks`.
+    /// `TotalBlocks`: the blocks of the stream — from LBA 0 to the end of the session padded to
+    /// whole write units for a later logical session.
     pub fn total_blocks(&self) -> u32 {
-        self.image.layout.total_blocks
+        self.logical
+            .as_ref()
+            .map_or(self.image.layout.total_blocks, |l| l.end())
+    }
+
+    /// `ModifiedBlocks` (IFileSystemImageResult2): the block ranges of the stream to write, in
+    /// that order, for a later logical session on random-writable media; E_NOTIMPL — "record the
+    /// whole image" — for sequential media and first sessions (imapi2.md §2.2).
+    pub fn modified_blocks(&self) -> ImapiResult<Vec<Range<u32>>> {
+        self.logical
+            .as_ref()
+            .map(|l| l.modified_blocks())
+            .ok_or_else(|| ImapiError::new(HResult::E_NOTIMPL))
     }
 
     /// `BlockSize`: always 2048.
@@ -162,6 +197,7 @@ fn disc_id(metadata: &[u8], total_blocks: u32) -> String {
 /// (see [`crate::hresult::ImapiError::from_io`]).
 pub struct ImageStream {
     image: Arc<Image>,
+    logical: Option<Arc<LogicalSession>>,
     position: u64,
     /// The data source being read, kept open between reads.
     open: Option<(usize, OpenData)>,
@@ -171,6 +207,15 @@ pub struct ImageStream {
 impl ImageStream {
     /// Length in bytes.
     pub fn len(&self) -> u64 {
+        let blocks = self
+            .logical
+            .as_ref()
+            .map_or(self.image.layout.total_blocks, |l| l.end());
+        u64::from(blocks) * BLOCK as u64
+    }
+
+    /// Length of the session's own image in bytes.
+    fn session_len(&self) -> u64 {
         u64::from(self.image.layout.total_blocks) * BLOCK as u64
     }
 
@@ -189,7 +234,9 @@ impl ImageStream {
     fn next_region_start(&self, block: u64) -> u64 {
         let regions = &self.image.regions;
         let i = regions.partition_point(|r| r.first_block <= block);
-        regions.get(i).map_or(self.len() / BLOCK as u64, |r| r.first_block)
+        regions
+            .get(i)
+            .map_or(self.session_len() / BLOCK as u64, |r| r.first_block)
     }
 
     fn read_data(&mut self, index: usize, offset: u64, buf: &mut [u8]) -> io::Result<()> {
@@ -215,22 +262,22 @@ impl ImageStream {
     }
 }
 
-impl Read for ImageStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let len = self.len();
-        if self.position >= len || buf.is_empty() {
+impl ImageStream {
+    /// Reads the session's own image at byte `at` into `buf` (at most to its end).
+    fn read_session(&mut self, at: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let want = (buf.len() as u64).min(self.session_len().saturating_sub(at)) as usize;
+        if want == 0 {
             return Ok(0);
         }
-        let want = (buf.len() as u64).min(len - self.position) as usize;
-        let block = self.position / BLOCK as u64;
-        let n = match self.region_at(block).copied() {
+        let block = at / BLOCK as u64;
+        Ok(match self.region_at(block).copied() {
             Some(region) => {
-                let region_offset = self.position - region.first_block * BLOCK as u64;
+                let region_offset = at - region.first_block * BLOCK as u64;
                 let n = (region.blocks * BLOCK as u64 - region_offset).min(want as u64) as usize;
                 match region.content {
                     Content::Metadata { offset } => {
-                        let at = offset + region_offset as usize;
-                        buf[..n].copy_from_slice(&self.image.metadata[at..at + n]);
+                        let from = offset + region_offset as usize;
+                        buf[..n].copy_from_slice(&self.image.metadata[from..from + n]);
                     }
                     Content::Data(index) => self.read_data(index, region_offset, &mut buf[..n])?,
                 }
@@ -239,7 +286,43 @@ impl Read for ImageStream {
             None => {
                 // A gap (system area, padding): zeros up to the next region.
                 let gap_end = self.next_region_start(block) * BLOCK as u64;
-                let n = (gap_end - self.position).min(want as u64) as usize;
+                let n = (gap_end - at).min(want as u64) as usize;
+                buf[..n].fill(0);
+                n
+            }
+        })
+    }
+}
+
+impl Read for ImageStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len().saturating_sub(self.position);
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let buf_len = buf.len().min(left as usize);
+        let buf = &mut buf[..buf_len];
+        let logical = self.logical.clone();
+        let n = match logical.as_ref().map(|l| l.piece(self.position)) {
+            None => self.read_session(self.position, buf)?,
+            Some(Piece::Head(bytes)) => {
+                let n = buf.len().min(bytes.len());
+                buf[..n].copy_from_slice(&bytes[..n]);
+                n
+            }
+            Some(Piece::Session { offset, left }) => {
+                let buf = &mut buf[..buf_len.min(left as usize)];
+                match self.read_session(offset, buf)? {
+                    // Past the session's end, up to the write unit: zeros.
+                    0 => {
+                        buf.fill(0);
+                        buf.len()
+                    }
+                    n => n,
+                }
+            }
+            Some(Piece::Zeros(n)) => {
+                let n = buf.len().min(n as usize);
                 buf[..n].fill(0);
                 n
             }

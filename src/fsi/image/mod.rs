@@ -308,7 +308,9 @@ impl FileSystemImage {
     /// start 0 (IMAPI_E_BOOT_OBJECT_CONFLICT); the errors of the file systems' own rules
     /// (IMAPI_E_NO_UNIQUE_NAME, IMAPI_E_DATA_TOO_BIG, IMAPI_E_ISO9660_LEVELS, IMAPI_E_TOO_MANY_DIRS);
     /// IMAPI_E_IMAGE_TOO_BIG when the image exceeds FreeMediaBlocks. While the result (or a stream
-    /// of it) lives, the image is read-only (IMAPI_E_READONLY).
+    /// of it) lives, the image is read-only (IMAPI_E_READONLY). On random-writable media after the
+    /// first logical session the result is the disc from LBA 0 with its ModifiedBlocks: making it
+    /// reads LBA 16–31 of the disc (imapi2.md §3.6, §4 trap 7).
     pub fn create_result_image(&self) -> ImapiResult<FileSystemImageResult> {
         if self.file_systems.is_empty() {
             return Err(ImapiError::new(HResult::IMAPI_E_NO_OUTPUT));
@@ -344,6 +346,10 @@ impl FileSystemImage {
         if self.free_media_blocks != 0 && layout.total_blocks > self.free_media_blocks {
             return Err(ImapiError::new(HResult::IMAPI_E_IMAGE_TOO_BIG));
         }
-        Ok(FileSystemImageResult::new(layout, metadata, self.results.clone()))
+        let result = FileSystemImageResult::new(layout, metadata, self.results.clone());
+        match self.logical_session_disc()? {
+            Some(mut disc) => result.into_logical_session(&mut disc),
+            None => Ok(result),
+        }
     }
 }

@@ -10,7 +10,6 @@ use crate::burn::{
     DataWriter, FsiMultisessionPolicy, MultisessionKind, MultisessionParameters, MultisessionRef, WriteProgress,
     choose_multisession,
 };
-use crate::fsi::RandomWriteImage;
 use crate::fsi::options::{FileSystems, default_file_system_for_import};
 use crate::fsi::random_write::{FIRST_ANCHOR, anchor_at, next_logical_session};
 use crate::fsi::read::block::BLOCK;
@@ -292,22 +291,23 @@ impl FileSystemImage {
     }
 
     /// CreateResultImage + IDiscFormat2Data::Write as one step: the result written as the next
-    /// session by `writer` — on random-writable media after the last logical session with its
-    /// descriptors copied to LBA 16 (`RandomWriteImage`, only the modified blocks written).
+    /// session by `writer` — on random-writable media the disc from LBA 0, of which only the
+    /// result's ModifiedBlocks are written.
     pub fn write_session(&self, writer: &DataWriter, progress: &mut dyn FnMut(&WriteProgress)) -> ImapiResult<()> {
         self.check_same_disc()?;
         let result = self.create_result_image()?;
-        let start = self.session_start_block;
-        let random_write = self
-            .multisession_in_use()
-            .is_some_and(|m| m.kind() == MultisessionKind::RandomWrite);
-        if random_write && start > 0 {
-            let (mut disc, _) = self.previous_session()?;
-            let mut image = RandomWriteImage::new(&result, start, &mut disc)?;
-            let ranges = image.modified_blocks();
-            writer.write_with_progress(&mut image, Some(&ranges), progress)
-        } else {
-            writer.write_with_progress(&mut result.image_stream(), None, progress)
+        let ranges = result.modified_blocks().ok();
+        writer.write_with_progress(&mut result.image_stream(), ranges.as_deref(), progress)
+    }
+
+    /// The disc a result continues as a later logical session: on random-writable media (the
+    /// RandomWrite object in use) when the session does not start at 0 (imapi2.md §3.6, §3.8).
+    pub(super) fn logical_session_disc(&self) -> ImapiResult<Option<RecorderBlockReader>> {
+        match self.multisession_in_use() {
+            Some(chosen) if chosen.kind() == MultisessionKind::RandomWrite && self.session_start_block > 0 => {
+                Ok(Some(RecorderBlockReader::new(chosen.import_recorder()?, None)))
+            }
+            _ => Ok(None),
         }
     }
 
