@@ -1,17 +1,19 @@
 //! Hostile input: damaged or malicious images end in IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR or
 //! IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED — never a panic, a hang or an unbounded allocation.
+//! ISO 9660 / Joliet / Rock Ridge images, and UDF metadata partitions (the rest of UDF's hostile
+//! cases are in `fsi_udf.rs`).
 
 mod common;
 mod fsi_common;
 
 use burnbench::fsi::FileSystems;
 use burnbench::fsi::read::{self, SeekBlockReader};
-use burnbench::hresult::{HResult, ImapiResult};
-use fsi_common::{bytes, image_bytes, new_image};
+use burnbench::fsi::udf::metadata::MetadataMap;
+use burnbench::hresult::{HResult, ImapiError, ImapiResult};
+use fsi_common::{bytes, image_bytes, new_image, read_udf_everything, retag};
 use proptest::prelude::*;
 use std::io::Cursor;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 /// A valid image with folders, files, a multi-block file and an empty file; and the first block
 /// of file data (everything before it is metadata worth mutating).
@@ -81,26 +83,7 @@ const ACCEPTED: [HResult; 3] = [
 
 /// Identifies and reads both trees and every file of `image`, on a thread that must finish in time.
 fn read_everything(image: Vec<u8>) -> Vec<ImapiResult<usize>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = SeekBlockReader::new(Cursor::new(image)).unwrap();
-        let _ = read::identify_file_systems(&mut reader, 0);
-        let mut outcomes = Vec::new();
-        for fs in [FileSystems::ISO9660, FileSystems::JOLIET] {
-            outcomes.push(read::read_tree(&mut reader, 0, fs).and_then(|tree| {
-                let mut total = 0;
-                for item in tree.items.iter().filter(|i| !i.is_dir) {
-                    let mut data = Vec::new();
-                    read::read_file(&mut reader, item, &mut data)?;
-                    total += data.len();
-                }
-                Ok(total)
-            }));
-        }
-        let _ = tx.send(outcomes);
-    });
-    rx.recv_timeout(Duration::from_secs(10))
-        .expect("reading a damaged image must not hang")
+    fsi_common::read_everything(image, &[FileSystems::ISO9660, FileSystems::JOLIET])
 }
 
 fn assert_handled(outcomes: &[ImapiResult<usize>]) {
@@ -306,4 +289,148 @@ fn a_udf_recognition_sequence_is_identified() {
     // A recognition sequence without an anchor at 256 or at the end is no readable UDF volume.
     let err = read::read_tree(&mut reader, 0, FileSystems::UDF).unwrap_err();
     assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR);
+}
+
+// ---- UDF metadata partitions (udf-iso.md §2.11) ----------------------------------------------
+
+/// A UDF 2.50 image with a redundant metadata partition, and the byte offsets of its Metadata
+/// File and Metadata Mirror File entries.
+fn metadata_seed() -> &'static (Vec<u8>, [usize; 2]) {
+    static SEED: OnceLock<(Vec<u8>, [usize; 2])> = OnceLock::new();
+    SEED.get_or_init(|| {
+        let mut fsi = new_image();
+        fsi.set_file_systems_to_create(FileSystems::UDF).unwrap();
+        fsi.set_udf_revision(0x250).unwrap();
+        fsi_common::add_small_tree(&mut fsi, 40);
+        let image = image_bytes(&fsi.create_result_image().unwrap());
+        let partition = le32(&image, PD + 188) as usize;
+        let map = MetadataMap::parse(&image[LVD + 446..LVD + 510]).unwrap();
+        let entries = [map.file_loc, map.mirror_loc].map(|loc| (partition + loc as usize) * 2048);
+        (image, entries)
+    })
+}
+
+/// The main VDS's PD and LVD of our images (udf-iso.md §2.13).
+const PD: usize = 34 * 2048;
+const LVD: usize = 35 * 2048;
+/// Allocation descriptors of an Extended File Entry without extended attributes.
+const EFE_ADS: usize = 216;
+
+fn le32(image: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(image[at..at + 4].try_into().unwrap())
+}
+
+/// Applies `change` to both metadata file entries (so that the mirror cannot stand in) and
+/// retags them; the error the read ends in.
+fn both_metadata_entries(change: impl Fn(&mut [u8])) -> ImapiError {
+    let (image, entries) = metadata_seed();
+    let mut image = image.clone();
+    for at in *entries {
+        change(&mut image[at..at + 2048]);
+        retag(&mut image, at);
+    }
+    read_udf_everything(image).expect_err("the damage must be found")
+}
+
+#[test]
+fn the_metadata_seed_reads() {
+    let (image, _) = metadata_seed();
+    assert_eq!(read_udf_everything(image.clone()).unwrap(), 3 + 9000 + 10 + 30 * 2);
+}
+
+#[test]
+fn a_metadata_file_outside_its_partition_is_inconsistent() {
+    let err = both_metadata_entries(|e| e[EFE_ADS + 4..EFE_ADS + 8].copy_from_slice(&0x7FFF_0000u32.to_le_bytes()));
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+    assert!(err.message().contains("outside its partition"), "{err}");
+}
+
+#[test]
+fn an_absurd_metadata_file_length_is_inconsistent() {
+    let err = both_metadata_entries(|e| e[56..64].copy_from_slice(&(1u64 << 50).to_le_bytes()));
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+    // The largest extent a short_ad can record, far past this small partition.
+    let err = both_metadata_entries(|e| e[EFE_ADS..EFE_ADS + 4].copy_from_slice(&0x3FFF_FFFFu32.to_le_bytes()));
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+}
+
+#[test]
+fn a_loop_of_allocation_extents_in_the_metadata_file_ends() {
+    let (image, entries) = metadata_seed();
+    let mut image = image.clone();
+    // An allocation extent descriptor in the padding after the two entries that continues with
+    // itself; both entries continue there.
+    let partition = le32(&image, PD + 188) as usize;
+    let aed_block = (entries[0] / 2048 - partition + 2) as u32;
+    let aed = entries[0] + 2 * 2048;
+    assert!(image[aed..aed + 2048].iter().all(|&b| b == 0), "padding");
+    image[aed..aed + 2].copy_from_slice(&0x102u16.to_le_bytes());
+    image[aed + 2] = 3;
+    image[aed + 10..aed + 12].copy_from_slice(&16u16.to_le_bytes());
+    image[aed + 12..aed + 16].copy_from_slice(&aed_block.to_le_bytes());
+    image[aed + 20..aed + 24].copy_from_slice(&8u32.to_le_bytes());
+    let next = (3u32 << 30) | 2048;
+    image[aed + 24..aed + 28].copy_from_slice(&next.to_le_bytes());
+    image[aed + 28..aed + 32].copy_from_slice(&aed_block.to_le_bytes());
+    retag(&mut image, aed);
+    for at in *entries {
+        image[at + EFE_ADS..at + EFE_ADS + 4].copy_from_slice(&next.to_le_bytes());
+        image[at + EFE_ADS + 4..at + EFE_ADS + 8].copy_from_slice(&aed_block.to_le_bytes());
+        retag(&mut image, at);
+    }
+    let err = read_udf_everything(image).unwrap_err();
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+    assert!(err.message().contains("allocation extent descriptors"), "{err}");
+}
+
+#[test]
+fn a_metadata_entry_that_is_no_metadata_file_is_inconsistent() {
+    // File type 5 (a regular file) where the map says the Metadata File is.
+    let err = both_metadata_entries(|e| e[27] = 5);
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+}
+
+#[test]
+fn metadata_map_damage_is_typed() {
+    let (image, _) = metadata_seed();
+    let map = LVD + 446;
+    // A partition number no type-1 map names.
+    let mut image_7 = image.clone();
+    image_7[map + 38] = 7;
+    retag(&mut image_7, LVD);
+    let err = read_udf_everything(image_7).unwrap_err();
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+    // The file set descriptor past the end of the metadata partition.
+    let mut far = image.clone();
+    far[LVD + 252..LVD + 256].copy_from_slice(&1_000_000u32.to_le_bytes());
+    retag(&mut far, LVD);
+    let err = read_udf_everything(far).unwrap_err();
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
+    // Virtual (VAT) partitions stay unsupported.
+    let mut vat = image.clone();
+    vat[map + 5..map + 28].copy_from_slice(b"*UDF Virtual Partition\0");
+    retag(&mut vat, LVD);
+    let err = read_udf_everything(vat).unwrap_err();
+    assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED, "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_metadata_partitions_are_handled(
+        mutations in prop::collection::vec((0.0f64..1.0, any::<u8>()), 1..24),
+        retagged in any::<bool>(),
+    ) {
+        let (image, entries) = metadata_seed();
+        let mut image = image.clone();
+        // The volume structures, the metadata entries and both metadata copies.
+        let end = image.len() - 2048;
+        let metadata = 16 * 2048..entries[0] + 300 * 2048;
+        let metadata = metadata.start..metadata.end.min(end);
+        fsi_common::mutate(&mut image, metadata, &mutations, retagged);
+        if let Err(e) = read_udf_everything(image) {
+            prop_assert!(ACCEPTED.contains(&e.code), "unexpected error {}", e);
+        }
+    }
 }

@@ -7,17 +7,17 @@ mod common;
 mod fsi_common;
 
 use burnbench::fsi::read::{self, ImportedTree, SeekBlockReader};
+use burnbench::fsi::udf::metadata::{MetadataMap, NO_BITMAP};
 use burnbench::fsi::{FileSystemImage, FileSystems};
-use burnbench::hresult::{HResult, ImapiResult};
-use fsi_common::{bytes, code, image_bytes, new_image, peer, pycdlib, run, write_image};
+use burnbench::hresult::HResult;
+use fsi_common::{bytes, image_bytes, new_image, peer, pycdlib, read_udf_everything, retag, run, write_image};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::Duration;
 
-const REVISIONS: [u32; 4] = [0x102, 0x150, 0x200, 0x201];
+const REVISIONS: [u32; 6] = [0x102, 0x150, 0x200, 0x201, 0x250, 0x260];
 
 fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
@@ -95,6 +95,8 @@ fn every_written_revision_reads_back_alone_and_in_the_bridge() {
             assert_eq!(found, systems, "revision {revision:#x}");
             let volume = read::read_udf_volume(&mut reader, 0).unwrap();
             assert_eq!(volume.revision as u32, revision);
+            assert_eq!(volume.has_metadata_partition, revision >= 0x250);
+            assert_eq!(volume.physical_partition.access_type, read::AccessType::ReadOnly);
             assert_eq!(volume.tag_version, if revision >= 0x200 { 3 } else { 2 });
             let (tree, contents) = read_back(&bytes, FileSystems::UDF);
             assert_eq!(tree.volume_name, "UdfVolume");
@@ -110,16 +112,19 @@ fn every_written_revision_reads_back_alone_and_in_the_bridge() {
 
 #[test]
 fn the_bridge_shares_file_extents_between_iso_joliet_and_udf() {
-    let (bytes, _) = image(bridge(), 0x201);
-    let (udf, _) = read_back(&bytes, FileSystems::UDF);
-    let (joliet, _) = read_back(&bytes, FileSystems::JOLIET);
-    let mut shared = 0;
-    for item in udf.items.iter().filter(|i| !i.is_dir && i.size > 0) {
-        let j = joliet.find(&item.path).expect("same names in Joliet");
-        assert_eq!(j.extents, item.extents, "{}", item.path);
-        shared += 1;
+    // 2.50: through long_ads from a metadata partition.
+    for revision in [0x201, 0x250] {
+        let (bytes, _) = image(bridge(), revision);
+        let (udf, _) = read_back(&bytes, FileSystems::UDF);
+        let (joliet, _) = read_back(&bytes, FileSystems::JOLIET);
+        let mut shared = 0;
+        for item in udf.items.iter().filter(|i| !i.is_dir && i.size > 0) {
+            let j = joliet.find(&item.path).expect("same names in Joliet");
+            assert_eq!(j.extents, item.extents, "{}", item.path);
+            shared += 1;
+        }
+        assert!(shared > 70);
     }
-    assert!(shared > 70);
 }
 
 #[test]
@@ -127,13 +132,118 @@ fn output_is_deterministic() {
     assert_eq!(image(bridge(), 0x102).0, image(bridge(), 0x102).0);
 }
 
+// ---- UDF 2.50 / 2.60: the metadata partition ----------------------------------------------------
+
+/// A UDF-only image of the sample tree at `revision` with CreateRedundantUdfMetadataFiles.
+fn metadata_image(revision: u32, redundant: bool) -> (Vec<u8>, BTreeMap<String, Option<Vec<u8>>>) {
+    let mut fsi = new_image();
+    fsi.set_file_systems_to_create(FileSystems::UDF).unwrap();
+    fsi.set_udf_revision(revision).unwrap();
+    assert_eq!(
+        fsi.set_create_redundant_udf_metadata_files(redundant).unwrap(),
+        HResult::S_OK
+    );
+    let expected = sample(&mut fsi);
+    (image_bytes(&fsi.create_result_image().unwrap()), expected)
+}
+
+fn le32(image: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(image[at..at + 4].try_into().unwrap())
+}
+
+/// The short_ad (bytes, partition block) of the Metadata (Mirror) File entry at `at`.
+fn metadata_file_extent(image: &[u8], at: usize, file_type: u8) -> (u32, u32) {
+    assert_eq!(&image[at..at + 2], &[0x0A, 0x01], "an Extended File Entry");
+    assert_eq!(image[at + 27], file_type);
+    assert_eq!(u16::from_le_bytes([image[at + 48], image[at + 49]]), 0, "link count 0");
+    assert_eq!(image[at + 34] & 7, 0, "short_ads");
+    assert_eq!(le32(image, at + 212), 8, "one extent");
+    (le32(image, at + 216), le32(image, at + 220))
+}
+
 #[test]
-fn udf_2_50_and_2_60_are_refused_with_the_documented_hresult() {
-    for revision in [0x250, 0x260] {
-        let mut fsi = new_image();
-        fsi.set_file_systems_to_create(FileSystems::UDF).unwrap();
-        fsi.set_udf_revision(revision).unwrap();
-        assert_eq!(code(fsi.create_result_image()), HResult::IMAPI_E_FSI_INTERNAL_ERROR);
+fn udf_2_50_and_2_60_keep_their_metadata_in_a_metadata_partition() {
+    const LVD: usize = 35 * 2048;
+    const PD: usize = 34 * 2048;
+    for revision in [0x250u32, 0x260] {
+        for redundant in [true, false] {
+            let (image, expected) = metadata_image(revision, redundant);
+            // LVD: a type-1 map and the 64-byte metadata map; the FSD at block 0 of reference 1.
+            assert_eq!((le32(&image, LVD + 264), le32(&image, LVD + 268)), (70, 2));
+            assert_eq!(&image[LVD + 440..LVD + 446], &[1, 6, 1, 0, 0, 0]);
+            let map = MetadataMap::parse(&image[LVD + 446..LVD + 510]).unwrap();
+            assert_eq!(map.revision as u32, revision);
+            assert_eq!((map.partition_number, map.bitmap_loc), (0, NO_BITMAP));
+            assert_eq!(map.duplicate, redundant);
+            assert_eq!(&image[LVD + 248..LVD + 258], &[0, 8, 0, 0, 0, 0, 0, 0, 1, 0]);
+            // LVID: two partitions, minimum read revision 2.50, minimum and maximum write ours.
+            let lvid = 64 * 2048;
+            assert_eq!(le32(&image, lvid + 72), 2);
+            let revisions = &image[lvid + 80 + 16 + 32 + 8..lvid + 80 + 16 + 32 + 14];
+            let r = (revision as u16).to_le_bytes();
+            assert_eq!(revisions, &[0x50, 0x02, r[0], r[1], r[0], r[1]]);
+
+            let partition = le32(&image, PD + 188) as usize;
+            let main_at = (partition + map.file_loc as usize) * 2048;
+            let mirror_at = (partition + map.mirror_loc as usize) * 2048;
+            let main = metadata_file_extent(&image, main_at, 250);
+            let mirror = metadata_file_extent(&image, mirror_at, 251);
+            assert_eq!(main.0, mirror.0);
+            assert_eq!(main.1 % 32, 0, "aligned to the alignment unit");
+            assert_eq!(main.0 % (32 * 2048), 0, "a whole number of allocation units");
+            let copy = |(bytes, block): (u32, u32)| {
+                let at = (partition + block as usize) * 2048;
+                image[at..at + bytes as usize].to_vec()
+            };
+            if redundant {
+                assert!(mirror.1 >= main.1 + main.0 / 2048, "the mirror has extents of its own");
+                assert_eq!(copy(main), copy(mirror));
+            } else {
+                assert_eq!(main, mirror);
+            }
+            // The FSD is metadata block 0: its tag names block 0.
+            let fsd = (partition + main.1 as usize) * 2048;
+            assert_eq!(&image[fsd..fsd + 2], &[0, 1]);
+            assert_eq!(le32(&image, fsd + 12), 0);
+            // The root's FIDs follow its entry; after the parent FID (40 bytes) the first child's
+            // ICB long_ad carries its unique ID (≥ 16) in impUse bytes 2–5 (udf-iso.md §2.1).
+            let root = le32(&image, fsd + 404) as usize;
+            assert_eq!(
+                &image[fsd + 408..fsd + 410],
+                &[1, 0],
+                "root ICB in the metadata partition"
+            );
+            let child = (partition + main.1 as usize + root + 1) * 2048 + 40;
+            assert_eq!(&image[child..child + 2], &[1, 1], "a FID");
+            assert_eq!(&image[child + 28..child + 32], &[1, 0, 0, 0]);
+            assert!(le32(&image, child + 32) >= 16);
+            // File entries name their data with long_ads in the physical partition (reference 0).
+            let big = file_entry_offset(&image, 100_000);
+            assert_eq!(image[big + 34] & 7, 1);
+            assert_eq!(&image[big + 216 + 8..big + 216 + 10], &[0, 0]);
+
+            let (_, contents) = read_back(&image, FileSystems::UDF);
+            assert_eq!(contents, expected, "revision {revision:#x}, redundant {redundant}");
+        }
+    }
+}
+
+#[test]
+fn an_unreadable_metadata_file_falls_back_to_the_mirror() {
+    for redundant in [true, false] {
+        let (mut image, expected) = metadata_image(0x250, redundant);
+        let partition = le32(&image, 34 * 2048 + 188) as usize;
+        let map = MetadataMap::parse(&image[35 * 2048 + 446..35 * 2048 + 510]).unwrap();
+        let main_at = (partition + map.file_loc as usize) * 2048;
+        image[main_at..main_at + 2048].fill(0);
+        let (_, contents) = read_back(&image, FileSystems::UDF);
+        assert_eq!(contents, expected, "redundant {redundant}");
+        // Without either entry there is no metadata partition to read.
+        let mirror_at = (partition + map.mirror_loc as usize) * 2048;
+        image[mirror_at..mirror_at + 2048].fill(0);
+        let mut reader = SeekBlockReader::new(Cursor::new(image)).unwrap();
+        let err = read::read_tree(&mut reader, 0, FileSystems::UDF).unwrap_err();
+        assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
     }
 }
 
@@ -227,6 +337,45 @@ fn seven_zip_lists_and_extracts_every_revision() {
     }
 }
 
+/// The bridge stays an ISO 9660 + Joliet image for their own readers whatever the UDF revision:
+/// isoinfo reads the descriptors and the Joliet names, xorriso lists and extracts every file.
+#[test]
+fn iso_and_joliet_peers_read_the_bridge_of_every_revision() {
+    let (Some(isoinfo), Some(xorriso)) = (peer("isoinfo"), peer("xorriso")) else {
+        return;
+    };
+    for revision in REVISIONS {
+        let dir = tempfile::tempdir().unwrap();
+        let (bytes, expected) = image(bridge(), revision);
+        let path = dir.path().join("bridge.iso");
+        std::fs::write(&path, &bytes).unwrap();
+        let image = path.to_str().unwrap();
+        let d = run(&isoinfo, &["-d", "-i", image]);
+        assert!(d.contains("Volume id: UDFVOLUME") && d.contains("Joliet"), "{d}");
+        // isoinfo prints Joliet names in ISO 8859-1 and characters beyond it as `_`.
+        let listing = std::process::Command::new(&isoinfo)
+            .args(["-J", "-f", "-i", image])
+            .output()
+            .unwrap()
+            .stdout;
+        let listing: String = listing.iter().map(|&b| b as char).collect();
+        let mut joliet: Vec<String> = listing.lines().map(|l| l.trim_end_matches(";1").to_string()).collect();
+        joliet.sort();
+        let latin1 = |p: &String| {
+            p.chars()
+                .map(|c| if (c as u32) < 0x100 { c } else { '_' })
+                .collect::<String>()
+        };
+        let mut want: Vec<String> = expected.keys().map(latin1).collect();
+        want.sort();
+        assert_eq!(joliet, want, "revision {revision:#x}");
+        let out = dir.path().join("x");
+        let out = out.to_str().unwrap();
+        run(&xorriso, &["-osirrox", "on", "-indev", image, "-extract", "/", out]);
+        assert_eq!(files_under(Path::new(out)), expected, "revision {revision:#x}");
+    }
+}
+
 #[test]
 fn udfinfo_reads_every_revision() {
     let Some(udfinfo) = peer("udfinfo") else { return };
@@ -236,9 +385,14 @@ fn udfinfo_reads_every_revision() {
         let path = dir.path().join("udf.iso");
         std::fs::write(&path, &bytes).unwrap();
         let out = run(&udfinfo, &[path.to_str().unwrap()]);
-        let text = format!("{}.{:02x}", revision >> 8, revision & 0xFF);
+        let text = |r: u32| format!("{}.{:02x}", r >> 8, r & 0xFF);
+        // udfinfo's udfrev is the LVID's minimum read revision: 2.50 for a 2.60 volume, which
+        // needs nothing beyond 2.50 to be read (udf-iso.md §2.5).
+        let min_read = revision.min(0x250);
         for wanted in [
-            format!("udfrev={text}"),
+            format!("udfrev={}", text(min_read)),
+            format!("udfwriterev={}", text(revision)),
+            "accesstype=readonly".to_string(),
             "label=UdfVolume".to_string(),
             "integrity=closed".to_string(),
             "numfiles=76".to_string(),
@@ -391,6 +545,19 @@ fn mkudffs_empty_file_systems_read_for_each_revision() {
         assert_eq!(tree.volume_name, format!("Vol{revision}"));
         assert!(tree.items.is_empty(), "{revision}: {:?}", tree.items);
     }
+    // mkudffs makes 2.50 and 2.60 only for write-once media (dvdr, bdr), with a virtual
+    // partition (VAT, udf-iso.md §2.12), which import does not support.
+    for revision in ["2.50", "2.60"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.img");
+        let path = path.to_str().unwrap();
+        run(&mkudffs, &["-b", "2048", "-m", "bdr", "-r", revision, path, "2000"]);
+        let mut reader = SeekBlockReader::new(std::fs::File::open(path).unwrap()).unwrap();
+        assert_eq!(read::identify_file_systems(&mut reader, 0).unwrap(), FileSystems::UDF);
+        let err = read::read_tree(&mut reader, 0, FileSystems::UDF).unwrap_err();
+        assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED);
+        assert!(err.message().contains("*UDF Virtual Partition"), "{err}");
+    }
 }
 
 // ---- file data embedded in the file entry ----------------------------------------------------
@@ -503,14 +670,7 @@ fn seed() -> &'static (Vec<u8>, usize) {
         let mut fsi = new_image();
         fsi.set_file_systems_to_create(FileSystems::UDF).unwrap();
         fsi.set_udf_revision(0x201).unwrap();
-        fsi.add_directory("/a").unwrap();
-        fsi.add_directory("/a/b").unwrap();
-        fsi.add_file("/a/b/c.txt", bytes(b"ccc")).unwrap();
-        fsi.add_file("/a/big.bin", bytes(&[7u8; 9000])).unwrap();
-        for i in 0..30 {
-            fsi.add_file(&format!("/a/file number {i}.txt"), bytes(format!("{i}").as_bytes()))
-                .unwrap();
-        }
+        fsi_common::add_small_tree(&mut fsi, 30);
         let result = fsi.create_result_image().unwrap();
         let first_data = result.progress_items().iter().map(|p| p.first_block).min().unwrap() as usize;
         (image_bytes(&result), first_data)
@@ -524,51 +684,6 @@ const ACCEPTED: [HResult; 3] = [
     HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR,
     HResult::IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED,
 ];
-
-fn read_everything(image: Vec<u8>) -> ImapiResult<usize> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = SeekBlockReader::new(Cursor::new(image)).unwrap();
-        let outcome = read::read_udf_tree(&mut reader, 0).and_then(|tree| {
-            let mut total = 0;
-            for item in tree.items.iter().filter(|i| !i.is_dir) {
-                let mut data = Vec::new();
-                read::read_file(&mut reader, item, &mut data)?;
-                total += data.len();
-            }
-            Ok(total)
-        });
-        let _ = tx.send(outcome);
-    });
-    rx.recv_timeout(Duration::from_secs(10))
-        .expect("reading a damaged image must not hang")
-}
-
-/// Rewrites the tag checksum and CRC of the descriptor at `at` after a deliberate change.
-fn retag(image: &mut [u8], at: usize) {
-    let crc_len = u16::from_le_bytes([image[at + 10], image[at + 11]]) as usize;
-    let crc = crc16(&image[at + 16..at + 16 + crc_len]);
-    image[at + 8..at + 10].copy_from_slice(&crc.to_le_bytes());
-    let sum = (0..16)
-        .filter(|&i| i != 4)
-        .fold(0u8, |s, i| s.wrapping_add(image[at + i]));
-    image[at + 4] = sum;
-}
-
-fn crc16(bytes: &[u8]) -> u16 {
-    let mut crc = 0u16;
-    for &b in bytes {
-        crc ^= u16::from(b) << 8;
-        for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
-        }
-    }
-    crc
-}
 
 /// Byte offset of the (only) Extended File Entry of a regular file of `size` bytes.
 fn file_entry_offset(image: &[u8], size: u64) -> usize {
@@ -597,7 +712,7 @@ fn a_directory_loop_and_an_extent_past_the_end_are_consistency_errors() {
     looped[fid + 18] = 2;
     looped[fid + 24..fid + 28].copy_from_slice(&a_entry.to_le_bytes());
     retag(&mut looped, fid);
-    let err = read_everything(looped).unwrap_err();
+    let err = read_udf_everything(looped).unwrap_err();
     assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
     // big.bin's extent moved far past the end of the medium.
     let big = tree.find("/a/big.bin").unwrap();
@@ -605,7 +720,7 @@ fn a_directory_loop_and_an_extent_past_the_end_are_consistency_errors() {
     let at = file_entry_offset(&past, big.size);
     past[at + 216 + 4..at + 216 + 8].copy_from_slice(&0x7FFF_0000u32.to_le_bytes());
     retag(&mut past, at);
-    let err = read_everything(past).unwrap_err();
+    let err = read_udf_everything(past).unwrap_err();
     assert_eq!(err.code, HResult::IMAPI_E_FILE_SYSTEM_READ_CONSISTENCY_ERROR, "{err}");
 }
 
@@ -616,23 +731,8 @@ proptest! {
     fn mutated_udf_metadata_is_handled(mutations in prop::collection::vec((0.0f64..1.0, any::<u8>()), 1..24), retagged in any::<bool>()) {
         let (image, first_data) = seed();
         let mut image = image.clone();
-        let metadata = 16 * 2048..*first_data * 2048;
-        let mut touched = Vec::new();
-        for (where_, value) in mutations {
-            let at = metadata.start + ((metadata.end - metadata.start) as f64 * where_) as usize;
-            image[at] = value;
-            touched.push(at);
-        }
-        if retagged {
-            // Keep the tags valid so that the mutation reaches the fields behind them.
-            for at in touched {
-                let block = at / 2048 * 2048;
-                if image[block + 5] == 0 && u16::from_le_bytes([image[block + 10], image[block + 11]]) as usize <= 2032 {
-                    retag(&mut image, block);
-                }
-            }
-        }
-        if let Err(e) = read_everything(image) {
+        fsi_common::mutate(&mut image, 16 * 2048..*first_data * 2048, &mutations, retagged);
+        if let Err(e) = read_udf_everything(image) {
             prop_assert!(ACCEPTED.contains(&e.code), "unexpected error {}", e);
         }
     }

@@ -62,7 +62,7 @@ pub struct BuildArgs {
     /// File systems to create, comma separated: iso9660, joliet, udf
     #[arg(long, value_name = "LIST", value_parser = FileSystems::parse_list, default_value = "iso9660,joliet")]
     fs: FileSystems,
-    /// UDF revision with --fs udf: 1.02, 1.50, 2.00 or 2.01 (2.50/2.60 are not written yet)
+    /// UDF revision with --fs udf: 1.02, 1.50, 2.00, 2.01, 2.50 or 2.60
     #[arg(long, default_value = "1.02", value_name = "REV")]
     udf_revision: String,
     /// Volume name (up to 15 characters; A-Z 0-9 _ for ISO 9660, also a-z and . with Joliet)

@@ -332,8 +332,11 @@ impl FileSystemImage {
             emitters.push(Box::new(IsoEmitter::new(&tree, Flavor::Joliet, level, self.strict)?));
         }
         if self.file_systems.contains(FileSystems::UDF) {
-            // UDF 1.02–2.01; 2.50/2.60 (metadata partition) are refused with IMAPI_E_FSI_INTERNAL_ERROR.
-            emitters.push(Box::new(crate::fsi::udf::UdfEmitter::new(&tree, self.udf_revision)?));
+            emitters.push(Box::new(crate::fsi::udf::UdfEmitter::new(
+                &tree,
+                self.udf_revision,
+                self.redundant_udf_metadata,
+            )?));
         }
         let volume = Volume {
             name: self.effective_volume_name(),

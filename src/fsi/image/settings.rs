@@ -142,8 +142,9 @@ impl FileSystemImage {
         self.redundant_udf_metadata
     }
 
-    /// put_CreateRedundantUdfMetadataFiles: stored; the success code IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED
-    /// when the file systems to create hold no UDF 2.50 or later (imapi2.md §2.1).
+    /// put_CreateRedundantUdfMetadataFiles: whether UDF 2.50/2.60 write the metadata mirror as a
+    /// copy of its own; the success code IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED when the file systems
+    /// to create hold no UDF 2.50 or later (imapi2.md §2.1).
     pub fn set_create_redundant_udf_metadata_files(&mut self, redundant: bool) -> ImapiResult<HResult> {
         self.ensure_writable()?;
         self.redundant_udf_metadata = redundant;

@@ -10,6 +10,7 @@ pub mod imported;
 pub mod iso;
 pub mod rock_ridge;
 pub mod udf;
+pub mod udf_partition;
 
 pub use block::{BlockReader, SeekBlockReader};
 pub use device::RecorderBlockReader;
@@ -17,6 +18,7 @@ pub use identify::{VolumeDescriptors, identify_file_systems, scan_volume_descrip
 pub use imported::{Extent, ExtractReport, ImportedItem, ImportedTree, extract, read_file};
 pub use iso::{read_iso_tree, read_iso_tree_with};
 pub use udf::{UdfVolume, read_udf_tree, read_udf_volume};
+pub use udf_partition::{AccessType, PhysicalPartition};
 
 use crate::fsi::options::FileSystems;
 use crate::hresult::{ImapiError, ImapiResult};

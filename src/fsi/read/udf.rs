@@ -1,8 +1,10 @@
 //! Reading a UDF tree (udf-iso.md §4.7): anchor → volume descriptor sequence (main, then
 //! reserve) → partition descriptors and logical volume with type-1 maps → file set descriptor →
 //! root ICB → directories (FIDs) → (extended) file entries with short, long or embedded
-//! allocation descriptors. Revisions 1.02–2.60 as long as the volume uses type-1 partition maps;
-//! virtual (VAT), sparable and metadata partitions are IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED.
+//! allocation descriptors. Revisions 1.02–2.60 with type-1 partition maps and metadata partitions
+//! (the Metadata File's entry read from the physical partition, its mirror when the main one is
+//! unusable, udf-iso.md §2.11); virtual (VAT) and sparable partitions are
+//! IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED.
 //!
 //! The input is untrusted: every descriptor's tag (checksum, CRC, location) is checked, every
 //! extent is checked against its partition and the medium before it is read, each directory ICB
@@ -12,8 +14,10 @@ use super::block::{BLOCK, BlockReader};
 use super::identify::scan_volume_descriptors;
 use super::imported::{Extent, ImportedItem, ImportedTree};
 use super::iso::{MAX_DEPTH, MAX_DIRECTORY_BYTES, MAX_ITEMS};
+use super::udf_partition::{AccessType, Partition, PhysicalPartition};
 use crate::fsi::options::FileSystems;
 use crate::fsi::udf::descriptor::*;
+use crate::fsi::udf::metadata::{METADATA_PARTITION_ID, MetadataMap, type2_ident};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use std::collections::HashSet;
 use std::time::SystemTime;
@@ -39,12 +43,12 @@ fn unsupported(detail: impl Into<String>) -> ImapiError {
     )
 }
 
-/// A partition as the logical volume's map resolves it: absolute start and length in blocks.
-#[derive(Debug, Clone, Copy)]
-struct Partition {
-    start: u32,
-    blocks: u32,
-}
+/// ICB file types the reader knows (udf-iso.md §2.7).
+const FILE_TYPE_UNSPECIFIED: u8 = 0;
+const FILE_TYPE_DIRECTORY: u8 = 4;
+const FILE_TYPE_REGULAR: u8 = 5;
+const FILE_TYPE_METADATA: u8 = 250;
+const FILE_TYPE_METADATA_MIRROR: u8 = 251;
 
 /// Where an ICB or an extent is: partition reference and block within it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,12 +66,17 @@ pub struct UdfVolume {
     pub tag_version: u16,
     /// Domain revision from the LVD (0x102 …), when recorded.
     pub revision: u16,
+    /// The partition of the first type-1 map (which a metadata partition, if any, lies in).
+    pub physical_partition: PhysicalPartition,
+    /// The volume keeps its directories in a metadata partition (UDF 2.50 and later).
+    pub has_metadata_partition: bool,
     partitions: Vec<Partition>,
     fsd: LbAddr,
 }
 
 /// A parsed (extended) file entry.
 struct Entry {
+    file_type: u8,
     is_dir: bool,
     size: u64,
     /// Data runs as (partition address, bytes), or the embedded bytes.
@@ -215,6 +224,7 @@ pub fn read_udf_volume(reader: &mut dyn BlockReader, session_start: u32) -> Imap
     }
     let table = &lvd[440..440 + map_len];
     let mut partitions = Vec::with_capacity(maps);
+    let mut metadata_maps = Vec::new();
     let mut at = 0usize;
     for _ in 0..maps {
         if at + 2 > table.len() {
@@ -231,65 +241,135 @@ pub fn read_udf_volume(reader: &mut dyn BlockReader, session_start: u32) -> Imap
                 let Some((_, _, pd)) = seq.pds.iter().find(|(n, _, _)| *n == number) else {
                     return Err(inconsistent(format!("no partition descriptor for partition {number}")));
                 };
-                partitions.push(Partition {
+                partitions.push(Partition::Physical(PhysicalPartition {
+                    number,
+                    access_type: AccessType::from_value(u32_at(pd, 184)),
                     start: u32_at(pd, 188),
                     blocks: u32_at(pd, 192),
-                });
+                }));
+            }
+            (2, 64) if type2_ident(map) == METADATA_PARTITION_ID => {
+                let parsed = MetadataMap::parse(map).ok_or_else(|| inconsistent("malformed metadata partition map"))?;
+                metadata_maps.push((partitions.len(), parsed));
+                partitions.push(Partition::unresolved_metadata());
             }
             (2, 64) => {
-                let ident = String::from_utf8_lossy(&map[5..28]).trim_end_matches('\0').to_string();
+                let ident = String::from_utf8_lossy(type2_ident(map)).into_owned();
                 return Err(unsupported(format!("partition map {ident}")));
             }
             _ => return Err(unsupported(format!("partition map type {kind}"))),
         }
         at += len;
     }
-    if partitions.is_empty() {
-        return Err(inconsistent("no partition map"));
-    }
-    Ok(UdfVolume {
+    let physical_partition = partitions
+        .iter()
+        .find_map(|p| match p {
+            Partition::Physical(physical) => Some(*physical),
+            Partition::Metadata { .. } => None,
+        })
+        .ok_or_else(|| inconsistent("no type-1 partition map"))?;
+    let volume = UdfVolume {
         name: get_dstring(&lvd[84..212]),
         tag_version: seq.tag_version,
         revision: u16_at(lvd, 216 + 24),
+        physical_partition,
+        has_metadata_partition: !metadata_maps.is_empty(),
         partitions,
         fsd: LbAddr {
             block: u32_at(lvd, 252),
             part: u16_at(lvd, 256),
         },
-    })
+    };
+    let mut r = Reader::new(reader, volume);
+    for (index, map) in metadata_maps {
+        let resolved = r.metadata_partition(&map)?;
+        r.volume.partitions[index] = resolved;
+    }
+    Ok(r.volume)
 }
 
-impl Reader<'_> {
-    fn partition(&self, part: u16) -> ImapiResult<Partition> {
-        self.volume
-            .partitions
-            .get(usize::from(part))
-            .copied()
-            .ok_or_else(|| inconsistent(format!("partition reference {part} has no map")))
+impl<'a> Reader<'a> {
+    fn new(reader: &'a mut dyn BlockReader, volume: UdfVolume) -> Reader<'a> {
+        Reader {
+            reader,
+            volume,
+            items: Vec::new(),
+            visited: HashSet::new(),
+            buf: vec![0u8; BLOCK],
+        }
     }
 
-    /// Absolute LBA of `blocks` blocks at `addr`, checked against the partition and medium.
-    fn absolute(&self, addr: LbAddr, blocks: u64) -> ImapiResult<u32> {
-        let p = self.partition(addr.part)?;
-        if u64::from(addr.block) + blocks > u64::from(p.blocks) {
-            return Err(inconsistent(format!(
-                "extent at block {} is outside its partition",
-                addr.block
-            )));
+    /// The metadata partition `map` lays over its physical partition: from the Metadata File,
+    /// or from the Metadata Mirror File when the main one is unreadable or invalid.
+    fn metadata_partition(&mut self, map: &MetadataMap) -> ImapiResult<Partition> {
+        let physical = self
+            .volume
+            .partitions
+            .iter()
+            .position(|p| matches!(p, Partition::Physical(p) if p.number == map.partition_number))
+            .ok_or_else(|| {
+                inconsistent(format!(
+                    "the metadata partition lies in partition {}, which has no type-1 map",
+                    map.partition_number
+                ))
+            })? as u16;
+        let main = self.metadata_file(physical, map.file_loc, FILE_TYPE_METADATA);
+        main.or_else(|first| {
+            self.metadata_file(physical, map.mirror_loc, FILE_TYPE_METADATA_MIRROR)
+                .map_err(|_| first)
+        })
+    }
+
+    /// Reads a Metadata (Mirror) File entry at `block` of partition reference `physical`; its
+    /// short_ads are the metadata partition's blocks (udf-iso.md §2.11).
+    fn metadata_file(&mut self, physical: u16, block: u32, file_type: u8) -> ImapiResult<Partition> {
+        let entry = self.entry(LbAddr { block, part: physical })?;
+        if entry.file_type != file_type {
+            return Err(inconsistent(format!("no metadata file entry at block {block}")));
         }
-        let lba = u64::from(p.start) + u64::from(addr.block);
-        let end = lba + blocks;
-        if end > u64::from(u32::MAX) || self.reader.block_count().is_some_and(|c| end > c) {
-            return Err(inconsistent(format!(
-                "extent at block {lba} is past the end of the medium"
-            )));
+        let EntryData::Extents(runs) = &entry.data else {
+            return Err(unsupported("metadata file data embedded in its entry"));
+        };
+        let mut extents = Vec::with_capacity(runs.len());
+        for &(addr, len) in runs {
+            if addr.part != physical {
+                return Err(inconsistent("metadata file extent outside its physical partition"));
+            }
+            for (lba, blocks) in self.resolve(addr, len.div_ceil(BLOCK as u64))? {
+                extents.push((lba, u64::from(blocks) * BLOCK as u64));
+            }
         }
-        Ok(lba as u32)
+        Partition::metadata(&extents, entry.size).map_err(inconsistent)
+    }
+
+    /// The absolute runs (LBA, blocks) of `blocks` blocks at `addr`, checked against the
+    /// partition and the medium.
+    fn resolve(&self, addr: LbAddr, blocks: u64) -> ImapiResult<Vec<(u32, u32)>> {
+        let partition = self
+            .volume
+            .partitions
+            .get(usize::from(addr.part))
+            .ok_or_else(|| inconsistent(format!("partition reference {} has no map", addr.part)))?;
+        let runs = partition.resolve(addr.block, blocks).ok_or_else(|| {
+            inconsistent(format!(
+                "extent at block {} of partition {} is outside its partition",
+                addr.block, addr.part
+            ))
+        })?;
+        for &(lba, n) in &runs {
+            let end = u64::from(lba) + u64::from(n);
+            if self.reader.block_count().is_some_and(|c| end > c) {
+                return Err(inconsistent(format!(
+                    "extent at block {lba} is past the end of the medium"
+                )));
+            }
+        }
+        Ok(runs)
     }
 
     /// Reads the Part 4 descriptor at `addr` into `self.buf`; its tag must name `addr.block`.
     fn tagged(&mut self, addr: LbAddr) -> ImapiResult<Tag> {
-        let lba = self.absolute(addr, 1)?;
+        let lba = self.resolve(addr, 1)?[0].0;
         read_block(self.reader, lba, &mut self.buf)?;
         match check_tag(&self.buf[..BLOCK]) {
             Some(t) if t.location == addr.block => Ok(t),
@@ -314,11 +394,16 @@ impl Reader<'_> {
             return Err(unsupported(format!("ICB strategy {strategy}")));
         }
         let file_type = b[27];
-        let is_dir = match file_type {
-            4 => true,
-            5 | 0 => false,
-            other => return Err(unsupported(format!("file type {other}"))),
-        };
+        if !matches!(
+            file_type,
+            FILE_TYPE_UNSPECIFIED
+                | FILE_TYPE_DIRECTORY
+                | FILE_TYPE_REGULAR
+                | FILE_TYPE_METADATA
+                | FILE_TYPE_METADATA_MIRROR
+        ) {
+            return Err(unsupported(format!("file type {file_type}")));
+        }
         let flags = u16_at(b, 34);
         let size = u64_at(b, 56);
         let (l_ea, l_ad, modified) = if header == 216 {
@@ -355,7 +440,8 @@ impl Reader<'_> {
             }
         }
         Ok(Entry {
-            is_dir,
+            file_type,
+            is_dir: file_type == FILE_TYPE_DIRECTORY,
             size,
             data,
             modified,
@@ -420,17 +506,17 @@ impl Reader<'_> {
         let mut out = Vec::with_capacity(entry.size as usize);
         let mut block = vec![0u8; BLOCK];
         for (addr, len) in runs {
-            let blocks = len.div_ceil(BLOCK as u64);
-            let lba = self.absolute(addr, blocks)?;
-            for i in 0..blocks {
-                if out.len() as u64 >= entry.size {
-                    break;
+            let mut left = len;
+            for (lba, blocks) in self.resolve(addr, len.div_ceil(BLOCK as u64))? {
+                for i in 0..blocks {
+                    if out.len() as u64 >= entry.size {
+                        return Ok(out);
+                    }
+                    self.reader.read_blocks(lba + i, &mut block)?;
+                    let take = left.min(BLOCK as u64).min(entry.size - out.len() as u64);
+                    out.extend_from_slice(&block[..take as usize]);
+                    left -= take;
                 }
-                self.reader.read_blocks(lba + i as u32, &mut block)?;
-                let take = (len - i * BLOCK as u64)
-                    .min(BLOCK as u64)
-                    .min(entry.size - out.len() as u64);
-                out.extend_from_slice(&block[..take as usize]);
             }
         }
         Ok(out)
@@ -491,6 +577,12 @@ impl Reader<'_> {
                 format!("{path}/{name}")
             };
             let child = self.entry(icb)?;
+            if !matches!(
+                child.file_type,
+                FILE_TYPE_UNSPECIFIED | FILE_TYPE_DIRECTORY | FILE_TYPE_REGULAR
+            ) {
+                return Err(inconsistent(format!("{child_path} names a metadata file")));
+            }
             let hidden = chars & FID_HIDDEN != 0;
             let (extents, embedded) = match child.data {
                 // A directory's embedded FIDs were read by its own walk; a file keeps its bytes.
@@ -502,16 +594,22 @@ impl Reader<'_> {
                         child.size
                     };
                     let mut extents = Vec::new();
-                    for (addr, len) in runs {
+                    'runs: for (addr, len) in runs {
                         if left == 0 {
                             break;
                         }
                         let bytes = len.min(left);
-                        let lba = self.absolute(addr, bytes.div_ceil(BLOCK as u64))?;
-                        extents.push(Extent { lba, bytes });
-                        left -= bytes;
-                        if child.is_dir {
-                            break;
+                        // A run in a metadata partition may lie in several pieces on the medium.
+                        for (lba, blocks) in self.resolve(addr, bytes.div_ceil(BLOCK as u64))? {
+                            if extents.len() >= MAX_EXTENTS {
+                                return Err(unsupported("too many extents"));
+                            }
+                            let piece = left.min(u64::from(blocks) * BLOCK as u64);
+                            extents.push(Extent { lba, bytes: piece });
+                            left -= piece;
+                            if child.is_dir || left == 0 {
+                                break 'runs;
+                            }
                         }
                     }
                     (extents, None)
@@ -550,13 +648,7 @@ pub fn read_udf_tree(reader: &mut dyn BlockReader, session_start: u32) -> ImapiR
     }
     let volume = read_udf_volume(reader, session_start)?;
     let fsd = volume.fsd;
-    let mut r = Reader {
-        reader,
-        volume,
-        items: Vec::new(),
-        visited: HashSet::new(),
-        buf: vec![0u8; BLOCK],
-    };
+    let mut r = Reader::new(reader, volume);
     let tag = r.tagged(fsd)?;
     if tag.ident != TAG_FSD {
         return Err(inconsistent("no file set descriptor"));
