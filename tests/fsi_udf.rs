@@ -69,8 +69,17 @@ fn bridge() -> FileSystems {
 
 /// Our reader's view: path → content.
 fn read_back(image: &[u8], fs: FileSystems) -> (ImportedTree, BTreeMap<String, Option<Vec<u8>>>) {
+    read_back_at(image, 0, fs)
+}
+
+/// Our reader's view of the session at `session_start`.
+fn read_back_at(
+    image: &[u8],
+    session_start: u32,
+    fs: FileSystems,
+) -> (ImportedTree, BTreeMap<String, Option<Vec<u8>>>) {
     let mut reader = SeekBlockReader::new(Cursor::new(image.to_vec())).unwrap();
-    let tree = read::read_tree(&mut reader, 0, fs).unwrap();
+    let tree = read::read_tree(&mut reader, session_start, fs).unwrap();
     let mut found = BTreeMap::new();
     for item in &tree.items {
         if item.is_dir {
@@ -560,6 +569,97 @@ fn mkudffs_empty_file_systems_read_for_each_revision() {
     }
 }
 
+// ---- UDF in a later session (udf-iso.md §3.3) ----------------------------------------------------
+
+/// Session 2 of a disc whose session 1 is `first` (at LBA 0): starts at the end of session 1
+/// rounded up to 32 blocks, keeps every file of session 1 where it was recorded
+/// (`FileData::recorded`) and adds two new ones. Returns the flat disc, session 2's start and
+/// what session 2 holds.
+fn second_session(
+    first: &[u8],
+    systems: FileSystems,
+    revision: u32,
+) -> (Vec<u8>, u32, BTreeMap<String, Option<Vec<u8>>>) {
+    let (tree, mut expected) = read_back(first, FileSystems::UDF);
+    let start = (first.len() / 2048).next_multiple_of(32) as u32;
+    let mut fsi = new_image();
+    fsi.set_file_systems_to_create(systems).unwrap();
+    fsi.set_udf_revision(revision).unwrap();
+    fsi.set_session_start_block(start).unwrap();
+    fsi.set_volume_name("Session2").unwrap();
+    for item in &tree.items {
+        if item.is_dir {
+            fsi.add_directory(&item.path).unwrap();
+        } else {
+            let data = match item.extents.as_slice() {
+                [] => bytes(b""),
+                [extent] => burnbench::fsi::FileData::recorded(extent.lba, item.size),
+                more => panic!("{}: {} extents", item.path, more.len()),
+            };
+            fsi.add_file(&item.path, data).unwrap();
+        }
+    }
+    fsi.add_directory("/new").unwrap();
+    for (path, data) in [
+        ("/new/added.bin", pattern(7000, 5)),
+        ("/docs/also new.txt", b"session 2".to_vec()),
+    ] {
+        fsi.add_file(path, bytes(&data)).unwrap();
+        expected.insert(path.to_string(), Some(data));
+    }
+    expected.insert("/new".to_string(), None);
+    let mut disc = first.to_vec();
+    disc.resize(start as usize * 2048, 0);
+    disc.extend(image_bytes(&fsi.create_result_image().unwrap()));
+    (disc, start, expected)
+}
+
+#[test]
+fn a_later_session_keeps_the_files_of_the_first_in_its_partition() {
+    for revision in REVISIONS {
+        for systems in [FileSystems::UDF, bridge()] {
+            let (first, first_expected) = image(systems, revision);
+            let (disc, start, expected) = second_session(&first, systems, revision);
+            let mut reader = SeekBlockReader::new(Cursor::new(disc.clone())).unwrap();
+            let volume = read::read_udf_volume(&mut reader, start).unwrap();
+            assert_eq!(volume.name, "Session2");
+            // The partition starts in session 1, at the first block of file data it recorded.
+            let (old, _) = read_back(&first, FileSystems::UDF);
+            let lowest = old
+                .items
+                .iter()
+                .filter(|i| !i.is_dir && i.size > 0)
+                .map(|i| i.extents[0].lba)
+                .min()
+                .unwrap();
+            assert_eq!(volume.physical_partition.start, lowest, "revision {revision:#x}");
+            assert_eq!(volume.physical_partition.access_type, read::AccessType::ReadOnly);
+            let (tree, contents) = read_back_at(&disc, start, FileSystems::UDF);
+            assert_eq!(contents, expected, "revision {revision:#x}, {systems}");
+            let kept = tree.find("/docs/big.bin").unwrap();
+            assert!(kept.extents[0].lba < start, "data stays in session 1");
+            let added = tree.find("/new/added.bin").unwrap();
+            assert!(added.extents[0].lba > start + 256, "new data in session 2");
+            if systems == bridge() {
+                let (_, joliet) = read_back_at(&disc, start, FileSystems::JOLIET);
+                assert_eq!(joliet, expected);
+            }
+            // Session 1 is untouched.
+            assert_eq!(read_back(&disc, FileSystems::UDF).1, first_expected);
+            if let Some(udfinfo) = peer("udfinfo") {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("disc.img");
+                std::fs::write(&path, &disc).unwrap();
+                let at = format!("--startblock={start}");
+                let out = run(&udfinfo, &[&at, path.to_str().unwrap()]);
+                for wanted in ["label=Session2", "integrity=closed", "numfiles=78", "numdirs=5"] {
+                    assert!(out.lines().any(|l| l == wanted), "{wanted} missing from\n{out}");
+                }
+            }
+        }
+    }
+}
+
 // ---- file data embedded in the file entry ----------------------------------------------------
 
 /// A UDF 2.01 image whose `/dir/inline.txt` keeps its bytes inside its file entry (AD type 3,
@@ -619,14 +719,15 @@ fn embedded_file_data_is_listed_read_and_extracted() {
     }
 }
 
-#[test]
-fn an_embedded_file_is_carried_into_the_next_session() {
+/// A data writer on an emulated drive with a blank CD-R, and the drive (to export the disc).
+fn cd_r_writer() -> (
+    burnbench::burn::DataWriter,
+    std::rc::Rc<std::cell::RefCell<burnbench::drive::Drive>>,
+) {
     use burnbench::burn::{DataWriter, Recorder};
     use burnbench::drive::{Drive, DriveModel};
     use burnbench::media::medium::Medium;
     use burnbench::media::{Disc, Profile};
-
-    let (image, content) = image_with_embedded_file();
     let mut drive = Drive::with_medium(
         DriveModel::builtin("bd-writer").unwrap(),
         Medium::in_memory(Disc::new(Profile::CdR)),
@@ -636,30 +737,67 @@ fn an_embedded_file_is_carried_into_the_next_session() {
     let writer = DataWriter::new();
     writer.set_recorder(&recorder).unwrap();
     writer.set_client_name("burnbench");
-    writer.write(&mut Cursor::new(image)).unwrap();
+    (writer, drive)
+}
 
+/// Imports the previous session through `writer` into a new image of `systems` (UDF imported),
+/// lets `change` add to it, writes it as the next session and returns the whole disc and where
+/// that session starts.
+fn write_next_session(
+    writer: &burnbench::burn::DataWriter,
+    drive: &std::cell::RefCell<burnbench::drive::Drive>,
+    systems: FileSystems,
+    change: impl FnOnce(&mut FileSystemImage),
+) -> (Vec<u8>, u32) {
     let mut next = new_image();
+    next.set_file_systems_to_create(systems).unwrap();
     next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
         .unwrap();
     assert_eq!(next.import_file_system().unwrap(), FileSystems::UDF);
-    let result = next.create_result_image().unwrap();
+    change(&mut next);
     let start = next.session_start_block();
+    let result = next.create_result_image().unwrap();
     writer.write(&mut result.image_stream()).unwrap();
     drop(result);
-
     let dir = tempfile::tempdir().unwrap();
     let flat = dir.path().join("disc.img");
     drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
-    let mut reader = SeekBlockReader::new(std::fs::File::open(&flat).unwrap()).unwrap();
-    let tree = read::read_tree(&mut reader, start, FileSystems::JOLIET).unwrap();
-    let item = tree.find("/dir/inline.txt").unwrap();
-    assert!(
-        item.extents[0].lba >= start,
-        "the bytes were written again in session 2"
-    );
-    let mut data = Vec::new();
-    read::read_file(&mut reader, item, &mut data).unwrap();
-    assert_eq!(data, content);
+    (std::fs::read(&flat).unwrap(), start)
+}
+
+#[test]
+fn an_embedded_file_is_carried_into_the_next_session() {
+    let (image, content) = image_with_embedded_file();
+    let (writer, drive) = cd_r_writer();
+    writer.write(&mut Cursor::new(image)).unwrap();
+    let systems = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
+    let (disc, start) = write_next_session(&writer, &drive, systems, |_| {});
+    for fs in [FileSystems::JOLIET, FileSystems::UDF] {
+        let (tree, contents) = read_back_at(&disc, start, fs);
+        let item = tree.find("/dir/inline.txt").unwrap();
+        assert!(
+            item.extents[0].lba >= start,
+            "the bytes were written again in session 2"
+        );
+        assert_eq!(contents["/dir/inline.txt"], Some(content.clone()));
+    }
+}
+
+#[test]
+fn a_udf_session_on_a_cd_r_imports_the_previous_one_and_keeps_its_data() {
+    for revision in [0x102, 0x201, 0x250] {
+        let (first, mut expected) = image(bridge(), revision);
+        let (writer, drive) = cd_r_writer();
+        writer.write(&mut Cursor::new(first)).unwrap();
+        let (disc, start) = write_next_session(&writer, &drive, bridge(), |next| {
+            next.add_file("/docs/session two.txt", bytes(b"two")).unwrap();
+        });
+        expected.insert("/docs/session two.txt".into(), Some(b"two".to_vec()));
+        let (tree, contents) = read_back_at(&disc, start, FileSystems::UDF);
+        assert_eq!(contents, expected, "revision {revision:#x}");
+        assert!(tree.find("/docs/big.bin").unwrap().extents[0].lba < start);
+        assert_eq!(read_back_at(&disc, start, FileSystems::JOLIET).1, expected);
+    }
 }
 
 // ---- hostile input ---------------------------------------------------------------------------
