@@ -592,3 +592,17 @@ fn creating_a_later_logical_session_reads_the_disc() {
     let error = fsi.create_result_image().unwrap_err();
     assert_eq!(error.code, HResult::IMAPI_E_IMPORT_READ_FAILURE);
 }
+
+#[test]
+fn a_udf_logical_session_without_an_anchor_at_256_to_repoint_is_not_made() {
+    // No import to refuse it: CreateResultImage finds no anchor at 256 to chain the new UDF
+    // logical session through (imapi2.md §3.8) and writes nothing over the data there.
+    let joliet = FileSystems::ISO9660.union(FileSystems::JOLIET);
+    let (_writer, _drive, mut fsi) = rewritable_after(first_session(joliet, 1 << 20));
+    fsi.set_file_systems_to_create(joliet.union(FileSystems::UDF)).unwrap();
+    fsi.add_file("/b.txt", FileData::from_bytes(b"bee".to_vec())).unwrap();
+    assert_eq!(
+        fsi.create_result_image().unwrap_err().code,
+        HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+    );
+}

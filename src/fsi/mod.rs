@@ -32,7 +32,6 @@ pub use host::AddTreeReport;
 pub use image::{DEFAULT_FREE_MEDIA_BLOCKS, FileSystemImage};
 pub use item::{FsiDirectoryItem, FsiFileItem, FsiItem, FsiItemType, ItemInfo};
 pub use options::{FileSystems, MediaPhysicalType, default_file_system_for_import};
-pub use random_write::LogicalSession;
 pub use result::{FileSystemImageResult, ImageStream, ProgressItem};
 pub use source::FileData;
 pub use tree::{BLOCK_BYTES, ItemTimes};

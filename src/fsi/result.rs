@@ -109,8 +109,13 @@ impl FileSystemImageResult {
     }
 
     /// The session after the last logical session of random-writable media, as the disc from
-    /// LBA 0: `disc` reads what LBA 16–31 hold now (imapi2.md §3.6, §4 trap 7).
-    pub(crate) fn into_logical_session(mut self, disc: &mut dyn BlockReader) -> ImapiResult<FileSystemImageResult> {
+    /// LBA 0 (what CreateResultImage does with the RandomWrite object in use): `disc` reads what
+    /// LBA 16–31 and 256 hold now (imapi2.md §3.6, §3.8, §4 trap 7). A result laid out for
+    /// SessionStartBlock 0 is a first session: it stays as it is.
+    pub fn into_logical_session(mut self, disc: &mut dyn BlockReader) -> ImapiResult<FileSystemImageResult> {
+        if self.image.layout.session_start == 0 || self.logical.is_some() {
+            return Ok(self);
+        }
         let session = LogicalSession::new(
             &mut self.image_stream(),
             self.image.layout.total_blocks,
@@ -305,7 +310,7 @@ impl Read for ImageStream {
         let logical = self.logical.clone();
         let n = match logical.as_ref().map(|l| l.piece(self.position)) {
             None => self.read_session(self.position, buf)?,
-            Some(Piece::Head(bytes)) => {
+            Some(Piece::Bytes(bytes)) => {
                 let n = buf.len().min(bytes.len());
                 buf[..n].copy_from_slice(&bytes[..n]);
                 n

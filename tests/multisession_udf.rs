@@ -1,0 +1,154 @@
+//! UDF on random-writable media across logical sessions (imapi2.md §3.8, udf-iso.md §3.2, §3.3):
+//! the descriptors copied to LBA 16 carry the Volume Recognition Sequence right after the ISO
+//! terminator, and the first logical session's anchor at LBA 256 is repointed at the newest
+//! session's volume descriptor sequence — so that our UDF reader at 0 and 7-Zip, which reads only
+//! the anchor at 256, see the newest tree.
+
+mod common;
+
+use burnbench::fsi::random_write::next_logical_session;
+use burnbench::fsi::read::{BlockReader, SeekBlockReader, read_file, read_tree, read_udf_volume};
+use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::time::{Duration, UNIX_EPOCH};
+
+const ALL: FileSystems = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
+
+fn image(session: u64) -> FileSystemImage {
+    let mut fsi = FileSystemImage::new();
+    fsi.set_fixed_time(Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000 + session)));
+    fsi.set_file_systems_to_create(ALL).unwrap();
+    fsi.set_free_media_blocks(0).unwrap();
+    fsi
+}
+
+fn bytes_of(stream: &mut (impl Read + Seek)) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    stream.seek(SeekFrom::Start(0)).unwrap();
+    stream.read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
+/// Every file of `fs`'s tree in the session at `start` of `disc`, with its bytes.
+fn files(disc: &[u8], start: u32, fs: FileSystems) -> BTreeMap<String, Vec<u8>> {
+    let mut reader = SeekBlockReader::new(Cursor::new(disc)).unwrap();
+    let tree = read_tree(&mut reader, start, fs).unwrap();
+    let mut found = BTreeMap::new();
+    for item in tree.items.iter().filter(|i| !i.is_dir) {
+        let mut data = Vec::new();
+        read_file(&mut reader, item, &mut data).unwrap();
+        found.insert(item.path.clone(), data);
+    }
+    found
+}
+
+/// `7z x` of the whole disc, each listed file with its bytes: 7-Zip opens the UDF view of a
+/// bridge image, through the anchor at 256 only (udf-iso.md §4.3).
+fn seven_zip(disc: &[u8]) -> Option<BTreeMap<String, Vec<u8>>> {
+    let sevenzip = common::peer("7z")?;
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    std::fs::write(&flat, disc).unwrap();
+    let out = dir.path().join("out");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(&sevenzip)
+            .args(args)
+            .arg(&flat)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "7z: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    run(&["x", &format!("-o{}", out.display())]);
+    let listing = run(&["l", "-slt"]);
+    assert!(listing.contains("Type = Udf"), "7z opened another view:\n{listing}");
+    // Items of the listing: "Path = …" then "Folder = +|-".
+    let mut files = BTreeMap::new();
+    let mut path = None;
+    for line in listing.lines() {
+        if let Some(p) = line.strip_prefix("Path = ") {
+            path = Some(p.to_string());
+        } else if line == "Folder = -"
+            && let Some(p) = path.take()
+        {
+            files.insert(format!("/{p}"), std::fs::read(out.join(&p)).unwrap());
+        }
+    }
+    Some(files)
+}
+
+/// Writes the modified blocks of `session`'s stream over `disc`, as the data writer does.
+fn record(disc: &mut Vec<u8>, session: &mut (impl Read + Seek), ranges: &[std::ops::Range<u32>]) {
+    for range in ranges {
+        let (from, to) = (range.start as usize * 2048, range.end as usize * 2048);
+        if disc.len() < to {
+            disc.resize(to, 0);
+        }
+        session.seek(SeekFrom::Start(from as u64)).unwrap();
+        session.read_exact(&mut disc[from..to]).unwrap();
+    }
+}
+
+#[test]
+fn a_udf_logical_session_is_chained_through_the_anchor_at_256() {
+    let first_files: BTreeMap<String, Vec<u8>> = [("/one.txt".to_string(), b"first\n".repeat(2000))].into();
+    let mut first = image(0);
+    first.set_volume_name("ONE").unwrap();
+    for (path, data) in &first_files {
+        first.add_file(path, FileData::from_bytes(data.clone())).unwrap();
+    }
+    let mut disc = bytes_of(&mut first.create_result_image().unwrap().image_stream());
+
+    let start = {
+        let mut reader = SeekBlockReader::new(Cursor::new(&disc[..])).unwrap();
+        next_logical_session(&mut reader, 32)
+    };
+    assert!(start > 256, "the first UDF session covers LBA 256");
+    let second_files: BTreeMap<String, Vec<u8>> = [
+        ("/two.txt".to_string(), b"second\n".repeat(3000)),
+        ("/dir/three.bin".to_string(), vec![3u8; 70_000]),
+    ]
+    .into();
+    let mut second = image(1);
+    second.set_volume_name("TWO").unwrap();
+    second.set_session_start_block(start).unwrap();
+    second.add_directory("/dir").unwrap();
+    for (path, data) in &second_files {
+        second.add_file(path, FileData::from_bytes(data.clone())).unwrap();
+    }
+    let result = second.create_result_image().unwrap();
+    let session_blocks = result.total_blocks();
+    let mut reader = SeekBlockReader::new(Cursor::new(disc.clone())).unwrap();
+    // What CreateResultImage makes on random-writable media after the first logical session.
+    let result = result.into_logical_session(&mut reader).unwrap();
+    let end = result.total_blocks();
+    assert_eq!(end, start + session_blocks.div_ceil(32) * 32);
+    let ranges = result.modified_blocks().unwrap();
+    assert_eq!(ranges, [16..32, 256..257, start..end]);
+    record(&mut disc, &mut result.image_stream(), &ranges);
+
+    // LBA 16…: PVD, Joliet SVD, terminator, then BEA01 NSR02 TEA01 with no gap.
+    let ids: Vec<&[u8]> = (16..22).map(|lba| &disc[lba * 2048 + 1..lba * 2048 + 6]).collect();
+    assert_eq!(ids, [b"CD001", b"CD001", b"CD001", b"BEA01", b"NSR02", b"TEA01"]);
+    // The anchor at 256 records 256 and points at the second session's main VDS.
+    let mut reader = SeekBlockReader::new(Cursor::new(&disc[..])).unwrap();
+    let mut block = vec![0u8; 2048];
+    reader.read_blocks(256, &mut block).unwrap();
+    let tag = burnbench::fsi::udf::descriptor::check_tag(&block).expect("a valid tag");
+    assert_eq!((tag.ident, tag.location), (2, 256));
+    assert_eq!(u32::from_le_bytes(block[20..24].try_into().unwrap()), start + 32);
+    assert_eq!(read_udf_volume(&mut reader, 0).unwrap().name, "TWO");
+
+    // Our readers at 0 and at the session's start, and 7-Zip on the whole disc.
+    assert_eq!(files(&disc, 0, FileSystems::UDF), second_files);
+    assert_eq!(files(&disc, 0, FileSystems::JOLIET), second_files);
+    assert_eq!(files(&disc, start, FileSystems::UDF), second_files);
+    if let Some(seven) = seven_zip(&disc) {
+        assert_eq!(seven, second_files, "7z");
+    }
+}
