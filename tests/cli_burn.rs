@@ -322,3 +322,79 @@ fn burn_without_fs_writes_iso9660_and_joliet_on_a_blank_medium() {
     let no_udf = run(&["media", "ls", media, "--fs", "udf"]);
     assert!(String::from_utf8_lossy(&no_udf.stderr).contains("IMAPI_E_FILE_SYSTEM_NOT_FOUND (0xC0AAB152)"));
 }
+
+#[test]
+fn media_export_as_session_shows_single_session_readers_that_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("s1/a.txt"), "old a");
+    write(&d.join("s2/a.txt"), "new a");
+    write(&d.join("s2/b.txt"), "bee");
+    let media = d.join("cd.bbm");
+    let media = media.to_str().unwrap();
+    ok(&run(&["media", "create", media, "--profile", "cd-r"]));
+    for src in ["s1", "s2"] {
+        ok(&run(&["burn", "--media", media, "-q", d.join(src).to_str().unwrap()]));
+    }
+    let view = |session: &str| {
+        let flat = d.join(format!("view-{session}.img"));
+        let said = ok(&run(&[
+            "media",
+            "export",
+            media,
+            "-o",
+            flat.to_str().unwrap(),
+            "--as-session",
+            session,
+        ]));
+        (flat, said)
+    };
+    let (last, said) = view("last");
+    assert!(
+        said.contains("as a reader mounting session 2 (from LBA 11702)"),
+        "{said}"
+    );
+    // Our reader at LBA 0 of the view: session 2's tree; of the view of session 1: session 1's.
+    let listing = ok(&run(&["image", "ls", last.to_str().unwrap()]));
+    assert!(listing.contains("/b.txt"), "{listing}");
+    let (first, _) = view("1");
+    let listing = ok(&run(&["image", "ls", first.to_str().unwrap()]));
+    assert!(listing.contains("/a.txt") && !listing.contains("/b.txt"), "{listing}");
+    if let Some(sevenzip) = common::peer("7z") {
+        let out = d.join("7z");
+        let status = std::process::Command::new(sevenzip)
+            .arg("x")
+            .arg(format!("-o{}", out.display()))
+            .arg(&last)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stdout));
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+        assert_eq!((read("a.txt"), read("b.txt")), ("new a".into(), "bee".into()));
+    }
+
+    let never = d.join("never.img");
+    let never = never.to_str().unwrap();
+    let missing = run(&["media", "export", media, "-o", never, "--as-session", "3"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(
+        message.trim_end(),
+        format!("burnbench: {media}: no session 3 on this disc (the sessions with data are 1, 2)")
+    );
+    let usage = run(&["media", "export", media, "-o", never, "--as-session", "0"]);
+    assert_eq!(usage.status.code(), Some(2));
+
+    // A session of raw data (media write) has no volume descriptors to project.
+    let raw = d.join("raw.bin");
+    std::fs::write(&raw, vec![7u8; 40 * 2048]).unwrap();
+    ok(&run(&["media", "write", media, raw.to_str().unwrap(), "-q"]));
+    let refused = run(&["media", "export", media, "-o", never, "--as-session", "last"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains(": session 3 (from LBA ") && message.contains("has no ISO 9660 volume descriptor set"),
+        "{message}"
+    );
+    assert!(!d.join("never.img").exists(), "a refused export writes nothing");
+}

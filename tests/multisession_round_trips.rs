@@ -3,7 +3,9 @@
 //! tree read back from the disc after the last session is exactly the expected one, and the peers
 //! agree on the exported disc: isoinfo lists and xorriso extracts the newest tree (sequential media:
 //! at the last session's start; random-writable media: at LBA 16), and 7z, which only reads the
-//! volume descriptors at LBA 16, extracts it from random-writable media.
+//! volume descriptors at LBA 16, extracts it from random-writable media and from the export of
+//! sequential media as a reader mounting the last session sees it (and session 1's tree from the
+//! export as session 1).
 
 mod common;
 
@@ -11,6 +13,7 @@ use burnbench::burn::{DataWriter, DvdPlusRDlMultisession, Recorder};
 use burnbench::drive::{Drive, DriveModel};
 use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
+use burnbench::media::export::SessionChoice;
 use burnbench::media::medium::Medium;
 use burnbench::media::{Disc, Profile};
 use std::collections::BTreeMap;
@@ -18,9 +21,23 @@ use std::time::{Duration, UNIX_EPOCH};
 
 const SESSIONS: usize = 5;
 
-/// Runs five sessions on `disc`; returns the expected tree and the disc as a flat image with the
-/// LBA where the newest tree is found.
-fn five_sessions(disc: Disc) -> (BTreeMap<String, Vec<u8>>, Vec<u8>, u32) {
+type Tree = BTreeMap<String, Vec<u8>>;
+
+/// What five sessions left on a disc.
+struct Burned {
+    /// The tree after the last session, and after the first.
+    expected: Tree,
+    first: Tree,
+    /// The disc as a flat image, and the LBA where the newest tree is found.
+    image: Vec<u8>,
+    newest: u32,
+    /// Sequential media: the flat image as a reader mounting the last session, and the first,
+    /// sees it (`Medium::export_as_session`).
+    views: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Runs five sessions on `disc`.
+fn five_sessions(disc: Disc) -> Burned {
     let mut drive = Drive::with_medium(DriveModel::builtin("bd-writer").unwrap(), Medium::in_memory(disc));
     drive.settle();
     let (recorder, drive) = Recorder::emulated(drive);
@@ -33,7 +50,8 @@ fn five_sessions(disc: Disc) -> (BTreeMap<String, Vec<u8>>, Vec<u8>, u32) {
     writer
         .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
         .unwrap();
-    let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut expected = Tree::new();
+    let mut first = Tree::new();
     let mut last_start = 0;
     for session in 0..SESSIONS {
         let mut fsi = FileSystemImage::new();
@@ -61,19 +79,49 @@ fn five_sessions(disc: Disc) -> (BTreeMap<String, Vec<u8>>, Vec<u8>, u32) {
             expected.remove(&gone);
         }
         fsi.write_session(&writer, &mut |_| {}).unwrap();
+        if session == 0 {
+            first = expected.clone();
+        }
     }
     let random_write = writer.multisession_interfaces().unwrap()[1]
         .is_supported_on_current_media_state()
         .unwrap_or(false);
     let newest = if random_write { 0 } else { last_start };
     let dir = tempfile::tempdir().unwrap();
-    let flat = dir.path().join("disc.img");
-    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
-    (expected, std::fs::read(&flat).unwrap(), newest)
+    let mut drive = drive.borrow_mut();
+    let medium = drive.medium_mut().unwrap();
+    let mut export = |session: Option<SessionChoice>| {
+        let flat = dir.path().join("disc.img");
+        match session {
+            None => medium.export(&flat).map(|_| ()).unwrap(),
+            Some(session) => medium.export_as_session(&flat, session).map(|_| ()).unwrap(),
+        }
+        std::fs::read(&flat).unwrap()
+    };
+    let image = export(None);
+    let views = (!random_write).then(|| {
+        (
+            export(Some(SessionChoice::Last)),
+            export(Some(SessionChoice::Number(1))),
+        )
+    });
+    Burned {
+        expected,
+        first,
+        image,
+        newest,
+        views,
+    }
 }
 
 fn check(profile: Profile, disc: Disc) {
-    let (expected, image, newest) = five_sessions(disc);
+    let Burned {
+        expected,
+        first,
+        image,
+        newest,
+        views,
+    } = five_sessions(disc);
     let mut reader = SeekBlockReader::new(std::io::Cursor::new(&image[..])).unwrap();
     let tree = read_tree(&mut reader, newest, FileSystems::JOLIET).unwrap();
     let mut found = BTreeMap::new();
@@ -119,27 +167,46 @@ fn check(profile: Profile, disc: Disc) {
         );
         assert_eq!(extracted(&out), expected, "{profile:?} xorriso");
     }
-    if newest == 0
-        && let Some(sevenzip) = common::peer("7z")
-    {
-        let out = dir.path().join("7z");
-        let status = std::process::Command::new(sevenzip)
-            .arg("x")
-            .arg(format!("-o{}", out.display()))
-            .arg(&flat)
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{profile:?} 7z: {}",
-            String::from_utf8_lossy(&status.stdout)
-        );
-        assert_eq!(extracted(&out), expected, "{profile:?} 7z");
+    // 7z reads only LBA 16 (and the UDF anchor at 256): the disc itself on random-writable media,
+    // the projection of a session on sequential media. The view of session 1 must give session 1's
+    // tree, so the check would notice a view of the wrong session.
+    match views {
+        None => seven_zip(profile, &flat, &expected, "the disc"),
+        Some((last, first_view)) => {
+            assert_ne!(
+                first, expected,
+                "{profile:?}: the sessions must differ for the check to mean anything"
+            );
+            for (view, tree, label) in [(last, &expected, "the last session"), (first_view, &first, "session 1")] {
+                let path = dir.path().join("view.img");
+                std::fs::write(&path, view).unwrap();
+                seven_zip(profile, &path, tree, label);
+            }
+        }
     }
 }
 
+/// `7z x` of `image` extracts exactly `expected`.
+fn seven_zip(profile: Profile, image: &std::path::Path, expected: &Tree, label: &str) {
+    let Some(sevenzip) = common::peer("7z") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("7z");
+    let status = std::process::Command::new(sevenzip)
+        .arg("x")
+        .arg(format!("-o{}", out.display()))
+        .arg(image)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{profile:?} 7z of {label}: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    assert_eq!(&extracted(&out), expected, "{profile:?} 7z of {label}");
+}
+
 /// The files under `root` keyed by their path from `root` ("/name").
-fn extracted(root: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+fn extracted(root: &std::path::Path) -> Tree {
     let mut files = BTreeMap::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {

@@ -6,6 +6,7 @@ use super::table::Table;
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
 use crate::drive::{Drive, DriveModel};
+use crate::media::export::{ExportError, SessionChoice, UdfAnchor};
 use crate::media::medium::{self, Medium};
 use crate::media::record::{self, CloseAfter};
 use crate::media::{CdLength, Disc, Family, Profile};
@@ -96,6 +97,13 @@ pub enum MediaCommand {
         /// File to write
         #[arg(short, long, value_name = "DISC.img")]
         output: Option<PathBuf>,
+        /// Write the image as a reader mounting session N (or the last) sees it: LBA 16 onward
+        /// holds that session's volume descriptors (ISO 9660 through the terminator, then the UDF
+        /// recognition sequence), LBA 256 its UDF anchor (zeros if it has no UDF), every other
+        /// sector as recorded. A projection for readers that look only at LBA 16 and 256, such as
+        /// 7z — not the disc as a drive reads it
+        #[arg(long, value_name = "N|last")]
+        as_session: Option<SessionChoice>,
     },
     /// Record a file onto a medium as one track (at the next writable address, or --lba on
     /// overwritable media), then close it as asked
@@ -199,17 +207,42 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
             close,
             quiet,
         } => write(&path, &file, lba, close, quiet),
-        MediaCommand::Export { path, out, output } => {
-            // clap guarantees exactly one of the two.
-            let out = out
-                .or(output)
-                .ok_or("media export: give the file to write (-o DISC.img)")?;
-            let mut medium = Medium::open(&path, None).map_err(line)?;
-            let blocks = medium.export(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-            println!("{}: {blocks} blocks", out.display());
-            Ok(())
-        }
+        MediaCommand::Export {
+            path,
+            out,
+            output,
+            as_session,
+        } => export(&path, out.or(output), as_session),
     }
+}
+
+/// `media export`: the flat image, or its projection for a session.
+fn export(path: &Path, out: Option<PathBuf>, as_session: Option<SessionChoice>) -> Result<(), String> {
+    // clap guarantees exactly one of the two.
+    let out = out.ok_or("media export: give the file to write (-o DISC.img)")?;
+    let mut medium = Medium::open(path, None).map_err(line)?;
+    let Some(session) = as_session else {
+        let blocks = medium.export(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        println!("{}: {blocks} blocks", out.display());
+        return Ok(());
+    };
+    let view = medium.export_as_session(&out, session).map_err(|e| match e {
+        ExportError::Medium(e) => format!("{}: {e}", out.display()),
+        refused => format!("{}: {refused}", path.display()),
+    })?;
+    let udf = match view.udf_anchor {
+        UdfAnchor::AsRecorded => "",
+        UdfAnchor::Moved => ", its UDF anchor at 256",
+        UdfAnchor::Cleared => ", no UDF anchor at 256",
+    };
+    println!(
+        "{}: {} blocks, as a reader mounting session {} (from LBA {}) sees it: its volume descriptors at LBA 16{udf}",
+        out.display(),
+        view.blocks,
+        view.session,
+        view.session_start
+    );
+    Ok(())
 }
 
 fn refuse_existing(path: &Path, force: bool) -> Result<(), String> {

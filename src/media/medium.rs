@@ -259,33 +259,6 @@ impl Medium {
     }
 }
 
-impl Medium {
-    /// Write the disc's data area as a flat image file (what `dd` of the disc would give): blocks
-    /// 0 up to the end of the last written sector, unwritten blocks as zeros (holes). Returns the
-    /// number of blocks in the file.
-    pub fn export(&mut self, out: &Path) -> Result<u32, MediumError> {
-        use std::io::{Seek, SeekFrom, Write};
-        let end = self.written_runs(0..u32::MAX).last().map_or(0, |r| r.end);
-        let io = |e| MediumError::Source(e);
-        let mut file = std::fs::File::create(out).map_err(io)?;
-        let mut buffer = vec![0u8; 512 * SECTOR_BYTES];
-        for run in self.written_runs(0..end) {
-            file.seek(SeekFrom::Start(u64::from(run.start) * SECTOR_BYTES as u64))
-                .map_err(io)?;
-            let mut lba = run.start;
-            while lba < run.end {
-                let n = (run.end - lba).min(512);
-                let chunk = &mut buffer[..n as usize * SECTOR_BYTES];
-                self.read(lba, chunk)?;
-                file.write_all(chunk).map_err(io)?;
-                lba += n;
-            }
-        }
-        file.set_len(u64::from(end) * SECTOR_BYTES as u64).map_err(io)?;
-        Ok(end)
-    }
-}
-
 /// Turn a plain `.iso` into a media image at `path`: a closed session of `profile` (by size when
 /// `None`), left appendable on recordable media when asked. Returns the disc it made.
 pub fn import_iso(iso: &Path, path: &Path, profile: Option<Profile>, appendable: bool) -> Result<Disc, MediumError> {

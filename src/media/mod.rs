@@ -2,6 +2,7 @@
 //! sector store and media-image files. Parses no CDBs (DESIGN.md).
 
 pub mod disc;
+pub mod export;
 pub mod profile;
 pub mod record;
 
