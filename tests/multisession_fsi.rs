@@ -4,8 +4,8 @@
 
 mod common;
 
-use burnbench::burn::{DataWriter, Recorder};
-use burnbench::drive::{Drive, DriveModel};
+use burnbench::burn::DataWriter;
+use burnbench::drive::Drive;
 use burnbench::fsi::read::{RecorderBlockReader, SeekBlockReader, read_file, read_tree};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
 use burnbench::hresult::HResult;
@@ -16,13 +16,7 @@ use std::rc::Rc;
 use std::time::{Duration, UNIX_EPOCH};
 
 fn writer_for(disc: Disc) -> (DataWriter, Rc<RefCell<Drive>>) {
-    let mut drive = Drive::with_medium(DriveModel::builtin("bd-writer").unwrap(), Medium::in_memory(disc));
-    drive.settle();
-    let (recorder, drive) = Recorder::emulated(drive);
-    let writer = DataWriter::new();
-    writer.set_recorder(&recorder).unwrap();
-    writer.set_client_name("burnbench");
-    (writer, drive)
+    common::emulated_writer(disc)
 }
 
 fn image() -> FileSystemImage {
@@ -492,13 +486,44 @@ fn udf_after_a_rewritable_session_without_an_anchor_at_256_is_incompatible() {
 }
 
 #[test]
-fn a_rewritable_disc_with_an_anchor_at_256_takes_udf() {
-    let all = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
-    let (_writer, _drive, mut fsi) = rewritable_after(first_session(all, 1 << 20));
-    fsi.set_file_systems_to_create(all).unwrap();
+fn a_rewritable_disc_with_an_anchor_at_256_is_continued_with_udf_only() {
+    let joliet = FileSystems::ISO9660.union(FileSystems::JOLIET);
+    let all = joliet.union(FileSystems::UDF);
+    let (writer, _drive, mut fsi) = rewritable_after(first_session(all, 1 << 20));
+    // ImportFileSystem picks UDF, which joins the default ISO 9660 + Joliet.
     assert!(fsi.probe_specific_file_system(FileSystems::UDF).unwrap());
     assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF);
-    fsi.set_file_systems_to_create(all).unwrap();
+    assert_eq!(fsi.file_systems_to_create(), all);
+    assert_eq!(
+        fsi.set_file_systems_to_create(joliet).unwrap_err().code,
+        HResult::IMAPI_E_FILE_SYSTEM_CHANGE_NOT_ALLOWED
+    );
+
+    // Joliet imported into a set without UDF: the anchor at 256 would go on naming the first
+    // session's volume, so the layout is refused — at the import, at the put, at CreateResultImage.
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    let before = state(&next);
+    assert!(!next.probe_specific_file_system(FileSystems::JOLIET).unwrap());
+    assert_eq!(
+        next.import_specific_file_system(FileSystems::JOLIET).unwrap_err().code,
+        HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+    );
+    assert_eq!(state(&next), before);
+    assert_eq!(
+        next.create_result_image().unwrap_err().code,
+        HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+    );
+    next.set_file_systems_to_create(all).unwrap();
+    assert_eq!(
+        next.import_specific_file_system(FileSystems::JOLIET).unwrap(),
+        FileSystems::JOLIET
+    );
+    assert_eq!(
+        next.set_file_systems_to_create(joliet).unwrap_err().code,
+        HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+    );
 }
 
 #[test]

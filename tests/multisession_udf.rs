@@ -8,7 +8,8 @@ mod common;
 
 use burnbench::fsi::random_write::next_logical_session;
 use burnbench::fsi::read::{BlockReader, SeekBlockReader, read_file, read_tree, read_udf_volume};
-use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
+use burnbench::fsi::{FileData, FileSystemImage, FileSystems, FsiItemType};
+use burnbench::media::{Disc, Profile};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::time::{Duration, UNIX_EPOCH};
@@ -150,5 +151,162 @@ fn a_udf_logical_session_is_chained_through_the_anchor_at_256() {
     assert_eq!(files(&disc, start, FileSystems::UDF), second_files);
     if let Some(seven) = seven_zip(&disc) {
         assert_eq!(seven, second_files, "7z");
+    }
+}
+
+/// Every file below the root of `fsi` with its size (to compare an imported tree with what the
+/// previous session recorded).
+fn image_files(fsi: &FileSystemImage) -> BTreeMap<String, u64> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec!["/".to_string()];
+    while let Some(dir) = pending.pop() {
+        for item in fsi.children(&dir).unwrap() {
+            match item.kind {
+                FsiItemType::Directory => pending.push(item.full_path),
+                _ => {
+                    files.insert(item.full_path, item.data_size);
+                }
+            }
+        }
+    }
+    files
+}
+
+/// `sessions` sessions with ISO 9660 + Joliet + UDF on `disc` through the emulated drive: each
+/// imports the previous one (ImportFileSystem picks UDF), adds a file in a folder, replaces the
+/// first session's file and removes the one the previous session added. Returns the expected
+/// tree, the disc as a flat image and the start of the last session.
+fn udf_sessions(disc: Disc, sessions: usize) -> (BTreeMap<String, Vec<u8>>, Vec<u8>, u32) {
+    let (writer, drive) = common::emulated_writer(disc);
+    writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
+    let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut last_start = 0;
+    for session in 0..sessions {
+        let mut fsi = image(session as u64);
+        fsi.set_volume_name(&format!("S{session}")).unwrap();
+        if session > 0 {
+            fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+                .unwrap();
+            assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF, "session {session}");
+            // The previous session's tree, read from its UDF volume.
+            let recorded: BTreeMap<String, u64> = expected.iter().map(|(p, d)| (p.clone(), d.len() as u64)).collect();
+            assert_eq!(
+                image_files(&fsi),
+                recorded,
+                "session {session} imports the previous tree"
+            );
+            assert_eq!(fsi.imported_volume_name(), Some(format!("S{}", session - 1).as_str()));
+        } else {
+            fsi.add_directory("/dir").unwrap();
+        }
+        last_start = fsi.session_start_block();
+        let added = format!("/dir/s{session}.txt");
+        let content = format!("session {session}\n").repeat(300 + session * 100).into_bytes();
+        fsi.add_file(&added, FileData::from_bytes(content.clone())).unwrap();
+        expected.insert(added, content);
+        if session > 0 {
+            let replaced = format!("first replaced in session {session}").into_bytes();
+            fsi.remove("/dir/s0.txt").unwrap();
+            fsi.add_file("/dir/s0.txt", FileData::from_bytes(replaced.clone()))
+                .unwrap();
+            expected.insert("/dir/s0.txt".into(), replaced);
+        }
+        if session > 1 {
+            let gone = format!("/dir/s{}.txt", session - 1);
+            fsi.remove(&gone).unwrap();
+            expected.remove(&gone);
+        }
+        fsi.write_session(&writer, &mut |_| {}).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    (expected, std::fs::read(&flat).unwrap(), last_start)
+}
+
+#[test]
+fn five_udf_logical_sessions_on_random_writable_media() {
+    for profile in [Profile::DvdPlusRw, Profile::BdRe] {
+        let mut disc = Disc::new(profile);
+        disc.format_default().unwrap();
+        let (expected, image, last_start) = udf_sessions(disc, 5);
+        assert!(last_start > 256, "{profile:?}");
+        assert_eq!(files(&image, 0, FileSystems::UDF), expected, "{profile:?} UDF at 0");
+        assert_eq!(
+            files(&image, 0, FileSystems::JOLIET),
+            expected,
+            "{profile:?} Joliet at 16"
+        );
+        assert_eq!(
+            files(&image, last_start, FileSystems::UDF),
+            expected,
+            "{profile:?} UDF at the last session"
+        );
+        if let Some(seven) = seven_zip(&image) {
+            assert_eq!(seven, expected, "{profile:?} 7z");
+        }
+    }
+}
+
+#[test]
+fn three_udf_sessions_on_sequential_media() {
+    for profile in [Profile::CdR, Profile::DvdPlusR] {
+        let (expected, image, last_start) = udf_sessions(Disc::new(profile), 3);
+        assert_eq!(
+            files(&image, last_start, FileSystems::UDF),
+            expected,
+            "{profile:?} UDF at the last session"
+        );
+        assert_eq!(
+            files(&image, last_start, FileSystems::JOLIET),
+            expected,
+            "{profile:?} Joliet"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let flat = dir.path().join("disc.img");
+        std::fs::write(&flat, &image).unwrap();
+        if let Some(isoinfo) = common::peer("isoinfo") {
+            // The Joliet listing of the last session, directories dropped.
+            let out = std::process::Command::new(isoinfo)
+                .args(["-J", "-f", "-T", &last_start.to_string(), "-i"])
+                .arg(&flat)
+                .output()
+                .unwrap();
+            let listing = String::from_utf8_lossy(&out.stdout);
+            let files: Vec<&str> = listing
+                .lines()
+                .filter(|l| expected.contains_key(l.strip_suffix(";1").unwrap_or(l)))
+                .collect();
+            assert_eq!(files.len(), expected.len(), "{profile:?} isoinfo:\n{listing}");
+            assert_eq!(
+                listing.lines().count(),
+                expected.len() + 1,
+                "{profile:?} isoinfo:\n{listing}"
+            );
+        }
+        if let Some(xorriso) = common::peer("xorriso") {
+            // The files of the last session's tree, listed and extracted.
+            let extract = dir.path().join("xorriso");
+            let out = std::process::Command::new(xorriso)
+                .args(["-abort_on", "FAILURE", "-osirrox", "on", "-joliet", "on"])
+                .args(["-load", "sbsector", &last_start.to_string()])
+                .arg("-indev")
+                .arg(format!("stdio:{}", flat.display()))
+                .args(["-find", "/", "-type", "f", "--", "-extract", "/"])
+                .arg(&extract)
+                .output()
+                .unwrap();
+            for (path, data) in &expected {
+                let bytes = std::fs::read(extract.join(&path[1..])).unwrap();
+                assert_eq!(&bytes, data, "{profile:?} xorriso extracts {path}");
+            }
+            let mut listed: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| l.trim_matches('\'').to_string())
+                .collect();
+            listed.sort();
+            let names: Vec<&String> = expected.keys().collect();
+            assert_eq!(listed.iter().collect::<Vec<_>>(), names, "{profile:?} xorriso");
+        }
     }
 }

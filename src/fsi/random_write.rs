@@ -87,8 +87,9 @@ impl LogicalSession {
     /// first session's data there stays intact. The copy runs from the new PVD through the ISO
     /// terminator and on through BEA01, NSR0x and TEA01 when the session has UDF, so that the
     /// recognition sequence stays contiguous (Linux stops at a gap, udf-iso.md §2.2, §3.2).
-    /// A UDF session needs the first logical session's anchor at 256 to repoint (imapi2.md §3.8):
-    /// a disc without one is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION.
+    /// A UDF session needs the first logical session's anchor at 256 to repoint (imapi2.md §3.8),
+    /// a session without UDF must not leave one naming an older volume: either mismatch is
+    /// IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION.
     pub fn new(
         session: &mut (impl Read + Seek),
         session_blocks: u32,
@@ -130,6 +131,10 @@ impl LogicalSession {
         } else {
             None
         };
+        if anchor.is_none() && anchor_at(disc, FIRST_ANCHOR) {
+            // A session without UDF after a UDF one: the anchor would keep naming the old volume.
+            return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
+        }
         Ok(LogicalSession {
             start,
             blocks: session_blocks.div_ceil(UNIT_BLOCKS) * UNIT_BLOCKS,

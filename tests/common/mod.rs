@@ -42,3 +42,22 @@ pub fn missing_peer(what: &str) {
     );
     eprintln!("skipping: peer {what} is not installed");
 }
+
+/// A data writer (client name "burnbench") over the built-in bd-writer drive holding `disc` in
+/// memory, settled, and the drive (to export the disc or plan faults).
+pub fn emulated_writer(
+    disc: burnbench::media::Disc,
+) -> (
+    burnbench::burn::DataWriter,
+    std::rc::Rc<std::cell::RefCell<burnbench::drive::Drive>>,
+) {
+    use burnbench::drive::{Drive, DriveModel};
+    let model = DriveModel::builtin("bd-writer").expect("a built-in model");
+    let mut drive = Drive::with_medium(model, burnbench::media::medium::Medium::in_memory(disc));
+    drive.settle();
+    let (recorder, drive) = burnbench::burn::Recorder::emulated(drive);
+    let writer = burnbench::burn::DataWriter::new();
+    writer.set_recorder(&recorder).expect("the drive writes data");
+    writer.set_client_name("burnbench");
+    (writer, drive)
+}

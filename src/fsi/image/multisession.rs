@@ -66,12 +66,16 @@ pub(super) enum Continuation {
 
 impl Continuation {
     /// IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION when a new session with `systems` cannot follow the
-    /// previous one: UDF on random-writable media whose LBA 256 holds no anchor to chain it to.
+    /// previous one on random-writable media: UDF where LBA 256 holds no anchor to chain it to,
+    /// or no UDF where it does — the anchor would go on naming the previous volume, which readers
+    /// of UDF (7-Zip, Windows) would keep showing instead of the new session.
     pub(super) fn check(self, systems: FileSystems) -> ImapiResult<()> {
-        if self == (Continuation::Logical { anchor_at_256: false }) && systems.contains(FileSystems::UDF) {
-            return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
+        match self {
+            Continuation::Logical { anchor_at_256 } if anchor_at_256 != systems.contains(FileSystems::UDF) => {
+                Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION))
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -203,8 +207,9 @@ impl FileSystemImage {
 
     /// ImportSpecificFileSystem: read the tree of `fs` in the previous session and add it to the
     /// image — metadata only: imported files keep their data where it was recorded, and items
-    /// already in the image win over imported ones of the same path (imapi2.md §3.5). A refused import
-    /// leaves the image as it was: no item, imported volume name or disc identifier of it.
+    /// already in the image win over imported ones of the same path (imapi2.md §3.5). The imported
+    /// file system joins FileSystemsToCreate. A refused import leaves the image as it was: no item,
+    /// imported volume name, file system or disc identifier of it.
     pub fn import_specific_file_system(&mut self, fs: FileSystems) -> ImapiResult<FileSystems> {
         self.ensure_writable()?;
         if !self.boot.is_empty() {
@@ -218,11 +223,14 @@ impl FileSystemImage {
                 [fs.to_string()],
             ));
         }
+        // The new session carries the imported file system (imapi2.md §3.6: they "must match").
+        let systems = self.file_systems.union(fs);
         let continuation = self.continuation(&mut reader, found)?;
-        continuation.check(self.file_systems)?;
+        continuation.check(systems)?;
         let tree = read_tree(&mut reader, start, fs)?;
         let disc = self.calculate_disc_identifier()?;
         self.merge_imported(&tree, fs)?;
+        self.file_systems = systems;
         self.imported = Some(Imported {
             file_system: fs,
             volume_name: tree.volume_name,
@@ -331,7 +339,7 @@ impl FileSystemImage {
     }
 
     /// ProbeSpecificFileSystem (IFileSystemImage3): whether `fs` in the previous session can be
-    /// imported and continued with FileSystemsToCreate (false where the import would be
+    /// imported and continued with FileSystemsToCreate and `fs` (false where the import would be
     /// IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION).
     pub fn probe_specific_file_system(&self, fs: FileSystems) -> ImapiResult<bool> {
         let (mut reader, start) = self.previous_session()?;
@@ -341,7 +349,7 @@ impl FileSystemImage {
         }
         let continued = self
             .continuation(&mut reader, found)
-            .and_then(|c| c.check(self.file_systems));
+            .and_then(|c| c.check(self.file_systems.union(fs)));
         Ok(continued.is_ok() && read_tree(&mut reader, start, fs).is_ok())
     }
 
