@@ -4,7 +4,7 @@
 mod burn_support;
 
 use burn_support::{Rig, ZeroStream, code, image, model};
-use burnbench::burn::{DataWriter, MediaStatus};
+use burnbench::burn::{DataWriter, DvdPlusRDlMultisession, MediaStatus};
 use burnbench::drive::Drive;
 use burnbench::hresult::HResult;
 use burnbench::media::medium::Medium;
@@ -28,13 +28,20 @@ fn write_in_progress_refuses_setters_and_a_second_write() {
                 seen.push(value(inside.set_force_media_to_be_closed(true)));
                 seen.push(value(inside.set_postgap_already_in_image(true)));
                 seen.push(value(inside.set_disable_consumer_dvd_compatibility_mode(true)));
+                seen.push(value(
+                    inside.set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR),
+                ));
                 seen.push(value(inside.set_recorder(&inside.recorder().unwrap())));
                 seen.push(value(inside.write(&mut image(1, 2))));
             }
         })
         .unwrap();
-    assert_eq!(seen, [0xC0AA0400; 5]);
+    assert_eq!(seen, [0xC0AA0400; 6]);
     assert!(!writer.force_media_to_be_closed(), "the refused setter changed nothing");
+    assert_eq!(
+        writer.dvd_plus_r_dl_multisession(),
+        DvdPlusRDlMultisession::AsDocumented
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@
 //! expectation takes no value).
 
 use super::schema::Pattern;
-use crate::burn::WindowsVersion;
+use crate::burn::{DvdPlusRDlMultisession, WindowsVersion};
 use crate::hresult::HResult;
 use crate::media::Profile;
 use serde::Deserialize;
@@ -183,6 +183,9 @@ pub enum WriterOp {
     ClientName(String),
     ForceMediaToBeClosed(bool),
     DisableConsumerDvdCompatibilityMode(bool),
+    /// The emulation option of how DVD+R DL ends a write (docs/data-writer.md):
+    /// `AsDocumented` or `LikeDvdPlusR`.
+    DvdPlusRDlMultisession(DvdPlusRDlMultisession),
     ForceOverwrite(bool),
     PostgapAlreadyInImage(bool),
     BufferUnderrunFreeDisabled(bool),

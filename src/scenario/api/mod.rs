@@ -241,6 +241,7 @@ impl Api {
             WriterOp::DisableConsumerDvdCompatibilityMode(on) => {
                 writer.set_disable_consumer_dvd_compatibility_mode(*on)
             }
+            WriterOp::DvdPlusRDlMultisession(option) => writer.set_dvd_plus_r_dl_multisession(*option),
             WriterOp::ForceOverwrite(on) => {
                 writer.set_force_overwrite(*on);
                 Ok(())
