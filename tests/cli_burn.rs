@@ -31,6 +31,50 @@ fn formatted_bd_re(path: &Path) -> String {
     media
 }
 
+/// A new medium of `profile` at `dir/name`, burned once per source folder `dir/SRC`; returns its
+/// path as an argument.
+fn burned(dir: &Path, name: &str, profile: &str, sources: &[&str]) -> String {
+    let media = dir.join(name).to_str().unwrap().to_string();
+    ok(&run(&["media", "create", &media, "--profile", profile]));
+    for source in sources {
+        ok(&run(&[
+            "burn",
+            "--media",
+            &media,
+            "-q",
+            dir.join(source).to_str().unwrap(),
+        ]));
+    }
+    media
+}
+
+/// `media export MEDIA --as-session SESSION` to `dir/view-SESSION.img`: the file and what was said.
+fn export_view(dir: &Path, media: &str, session: &str) -> (std::path::PathBuf, String) {
+    let flat = dir.join(format!("view-{session}.img"));
+    let said = ok(&run(&[
+        "media",
+        "export",
+        media,
+        "-o",
+        flat.to_str().unwrap(),
+        "--as-session",
+        session,
+    ]));
+    (flat, said)
+}
+
+/// `7z x IMAGE` into `out`, which must succeed; `None` when 7z is not installed.
+fn seven_zip_x(image: &Path, out: &Path) -> Option<()> {
+    let status = std::process::Command::new(common::peer("7z")?)
+        .arg("x")
+        .arg(format!("-o{}", out.display()))
+        .arg(image)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stdout));
+    Some(())
+}
+
 #[test]
 fn three_sessions_on_a_cd_r_keep_replace_and_add_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -330,26 +374,9 @@ fn media_export_as_session_shows_single_session_readers_that_session() {
     write(&d.join("s1/a.txt"), "old a");
     write(&d.join("s2/a.txt"), "new a");
     write(&d.join("s2/b.txt"), "bee");
-    let media = d.join("cd.bbm");
-    let media = media.to_str().unwrap();
-    ok(&run(&["media", "create", media, "--profile", "cd-r"]));
-    for src in ["s1", "s2"] {
-        ok(&run(&["burn", "--media", media, "-q", d.join(src).to_str().unwrap()]));
-    }
-    let view = |session: &str| {
-        let flat = d.join(format!("view-{session}.img"));
-        let said = ok(&run(&[
-            "media",
-            "export",
-            media,
-            "-o",
-            flat.to_str().unwrap(),
-            "--as-session",
-            session,
-        ]));
-        (flat, said)
-    };
-    let (last, said) = view("last");
+    let media = burned(d, "cd.bbm", "cd-r", &["s1", "s2"]);
+    let media = media.as_str();
+    let (last, said) = export_view(d, media, "last");
     assert!(
         said.contains("as a reader mounting session 2 (from LBA 11702)"),
         "{said}"
@@ -357,18 +384,11 @@ fn media_export_as_session_shows_single_session_readers_that_session() {
     // Our reader at LBA 0 of the view: session 2's tree; of the view of session 1: session 1's.
     let listing = ok(&run(&["image", "ls", last.to_str().unwrap()]));
     assert!(listing.contains("/b.txt"), "{listing}");
-    let (first, _) = view("1");
+    let (first, _) = export_view(d, media, "1");
     let listing = ok(&run(&["image", "ls", first.to_str().unwrap()]));
     assert!(listing.contains("/a.txt") && !listing.contains("/b.txt"), "{listing}");
-    if let Some(sevenzip) = common::peer("7z") {
-        let out = d.join("7z");
-        let status = std::process::Command::new(sevenzip)
-            .arg("x")
-            .arg(format!("-o{}", out.display()))
-            .arg(&last)
-            .output()
-            .unwrap();
-        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stdout));
+    let out = d.join("7z");
+    if seven_zip_x(&last, &out).is_some() {
         let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
         assert_eq!((read("a.txt"), read("b.txt")), ("new a".into(), "bee".into()));
     }
@@ -397,4 +417,51 @@ fn media_export_as_session_shows_single_session_readers_that_session() {
         "{message}"
     );
     assert!(!d.join("never.img").exists(), "a refused export writes nothing");
+}
+
+#[test]
+fn media_export_as_session_moves_a_later_udf_session_anchor_to_256() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("s1/a.txt"), "from session 1");
+    write(&d.join("s2/c.txt"), "from session 2");
+    let media = burned(d, "bd.bbm", "bd-r", &[]);
+    let media = media.as_str();
+    let s1 = d.join("s1");
+    ok(&run(&[
+        "burn",
+        "--media",
+        media,
+        "--fs",
+        "iso9660,joliet,udf",
+        "-q",
+        s1.to_str().unwrap(),
+    ]));
+    // The imported UDF joins the file systems of the next session.
+    ok(&run(&["burn", "--media", media, "-q", d.join("s2").to_str().unwrap()]));
+    for (session, files) in [("last", vec!["a.txt", "c.txt"]), ("1", vec!["a.txt"])] {
+        let (flat, said) = export_view(d, media, session);
+        if session == "last" {
+            assert!(said.contains("its UDF anchor at 256"), "{said}");
+        }
+        let out = d.join(format!("7z-{session}"));
+        if seven_zip_x(&flat, &out).is_none() {
+            return;
+        }
+        // 7z opens the UDF view of a bridge image (udf-iso.md §4.3): it reports it.
+        let listing = std::process::Command::new(common::peer("7z").unwrap())
+            .arg("l")
+            .arg(&flat)
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&listing.stdout);
+        assert!(listing.contains("Type = Udf"), "{session}:\n{listing}");
+        let mut found: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        found.sort();
+        assert_eq!(found, files, "{session}");
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "from session 1");
+    }
 }

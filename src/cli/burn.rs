@@ -36,7 +36,7 @@ pub struct BurnArgs {
     #[arg(long, value_enum, value_name = "MODE", default_value_t = DualLayer::AsDocumented)]
     dvd_plus_r_dl: DualLayer,
     /// File systems of the new session, comma separated: iso9660, joliet, udf (as in `image
-    /// build`; default: the image builder's, ISO 9660 + Joliet).
+    /// build`; default: ISO 9660 + Joliet, plus the imported file system).
     /// After an import a set without the imported file system is refused (0xC0AAB163)
     #[arg(long, value_name = "LIST", value_parser = FileSystems::parse_list)]
     fs: Option<FileSystems>,
