@@ -631,3 +631,56 @@ fn a_udf_logical_session_without_an_anchor_at_256_to_repoint_is_not_made() {
         HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
     );
 }
+
+#[test]
+fn a_foreign_udf_partition_that_is_not_read_only_is_not_continued_on_rewritable_media() {
+    use burnbench::fsi::udf::descriptor::{check_tag, finish_tag};
+    use std::io::Read;
+    // Our first session with its partition descriptors (main and reserve VDS) patched to access
+    // type 4, overwritable — what mkudffs writes on rewritable media.
+    let all = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
+    let first = first_session(all, 3000);
+    let mut bytes = Vec::new();
+    first
+        .create_result_image()
+        .unwrap()
+        .image_stream()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    let mut patched = 0;
+    for lba in 32..64u32 {
+        let block = &mut bytes[lba as usize * 2048..(lba as usize + 1) * 2048];
+        if let Some(tag) = check_tag(block).filter(|t| t.ident == 5 && t.location == lba) {
+            block[184..188].copy_from_slice(&4u32.to_le_bytes());
+            finish_tag(block, tag.ident, tag.version, lba, tag.crc_len);
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "a partition descriptor in each VDS");
+    let mut disc = Disc::new(Profile::DvdPlusRw);
+    disc.format_default().unwrap();
+    let (writer, _drive) = writer_for(disc);
+    writer.write(&mut std::io::Cursor::new(bytes.clone())).unwrap();
+
+    let mut fsi = image();
+    fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert_eq!(fsi.identify_file_systems_on_disc().unwrap(), all);
+    let before = state(&fsi);
+    for fs in [FileSystems::UDF, FileSystems::JOLIET] {
+        assert!(!fsi.probe_specific_file_system(fs).unwrap());
+        assert_eq!(
+            fsi.import_specific_file_system(fs).unwrap_err().code,
+            HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION
+        );
+    }
+    assert_nothing_imported(&mut fsi, &before);
+
+    // The same disc content on a CD-R (sequential: every session stands alone) is imported.
+    let (writer, _drive) = writer_for(Disc::new(Profile::CdR));
+    writer.write(&mut std::io::Cursor::new(bytes)).unwrap();
+    let mut fsi = image();
+    fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF);
+}

@@ -14,7 +14,8 @@ use crate::fsi::options::{FileSystems, default_file_system_for_import};
 use crate::fsi::random_write::{FIRST_ANCHOR, anchor_at, next_logical_session};
 use crate::fsi::read::block::BLOCK;
 use crate::fsi::read::{
-    BlockReader, Extent, ImportedItem, ImportedTree, RecorderBlockReader, identify_file_systems, read_tree,
+    AccessType, BlockReader, Extent, ImportedItem, ImportedTree, RecorderBlockReader, identify_file_systems, read_tree,
+    read_udf_volume,
 };
 use crate::fsi::{FileData, FsiItemType};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
@@ -241,13 +242,20 @@ impl FileSystemImage {
     }
 
     /// How the session after the previous one (holding `found`) is written. On random-writable
-    /// media a previous session with ISO 9660 alone is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION: the
-    /// ImportSpecificFileSystem remarks refuse to continue it (imapi2.md §4 trap 8).
+    /// media IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION for a previous session with ISO 9660 alone —
+    /// the ImportSpecificFileSystem remarks refuse to continue it (imapi2.md §4 trap 8) — and for a
+    /// UDF volume whose partition access type is not Read-Only, which IMAPI cannot master (§3.8).
     fn continuation(&self, disc: &mut dyn BlockReader, found: FileSystems) -> ImapiResult<Continuation> {
         if self.multisession_in_use().map(MultisessionRef::kind) != Some(MultisessionKind::RandomWrite) {
             return Ok(Continuation::Sequential);
         }
-        if found.contains(FileSystems::ISO9660) && !found.intersects(FileSystems::JOLIET.union(FileSystems::UDF)) {
+        let iso9660_alone =
+            found.contains(FileSystems::ISO9660) && !found.intersects(FileSystems::JOLIET.union(FileSystems::UDF));
+        // Random-writable media hold their logical sessions from LBA 0 (see previous_session).
+        let foreign_udf = found.contains(FileSystems::UDF)
+            && read_udf_volume(disc, 0)
+                .is_ok_and(|volume| volume.physical_partition.access_type != AccessType::ReadOnly);
+        if iso9660_alone || foreign_udf {
             return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
         }
         Ok(Continuation::Logical {
