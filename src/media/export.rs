@@ -107,7 +107,7 @@ impl fmt::Display for SessionChoice {
 /// Why a projected export was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("no session {asked} on this disc ({})", recorded_list(.recorded))]
+    #[error("no {} on this disc ({})", asked_session(.asked), recorded_list(.recorded))]
     NoSuchSession { asked: SessionChoice, recorded: Vec<u16> },
     #[error(
         "session {session} (from LBA {start}) has no ISO 9660 volume descriptor set at LBA {} (a reader mounting it would find no file system there)",
@@ -116,6 +116,13 @@ pub enum ExportError {
     NoVolumeDescriptors { session: u16, start: u32 },
     #[error(transparent)]
     Medium(#[from] MediumError),
+}
+
+fn asked_session(asked: &SessionChoice) -> String {
+    match asked {
+        SessionChoice::Number(n) => format!("session {n}"),
+        SessionChoice::Last => "session".into(),
+    }
 }
 
 fn recorded_list(recorded: &[u16]) -> String {
@@ -488,7 +495,7 @@ mod tests {
         let err = blank
             .export_as_session(&dir.path().join("y.img"), SessionChoice::Last)
             .unwrap_err();
-        assert_eq!(err.to_string(), "no session last on this disc (nothing is recorded)");
+        assert_eq!(err.to_string(), "no session on this disc (nothing is recorded)");
     }
 
     #[test]
