@@ -22,9 +22,9 @@ use crate::hresult::{HResult, ImapiError, ImapiResult};
 
 /// An imported file's data: the bytes a UDF file entry holds itself (no extent to refer to), else
 /// where the earlier session recorded it, as one run of blocks. Extents that follow one another on
-/// the disc — the allocation descriptors UDF splits a file over 1 GiB
-/// into, the sections of an ISO 9660 multi-extent file — are that one run; a file scattered over
-/// the disc cannot be referenced as one and is IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED.
+/// the disc — the allocation descriptors UDF splits a file over 1 GiB into, the sections of an
+/// ISO 9660 multi-extent file — are that one run; a file scattered over the disc cannot be
+/// referenced as one and is IMAPI_E_FILE_SYSTEM_FEATURE_NOT_SUPPORTED.
 fn imported_data(item: &ImportedItem, fs: FileSystems) -> ImapiResult<FileData> {
     if let Some(bytes) = &item.embedded {
         return Ok(FileData::from_bytes(bytes.clone()));
