@@ -310,3 +310,34 @@ fn three_udf_sessions_on_sequential_media() {
         }
     }
 }
+
+#[test]
+fn a_udf_only_logical_session_goes_after_the_previous_one() {
+    let mut disc = Disc::new(Profile::DvdPlusRw);
+    disc.format_default().unwrap();
+    let (writer, drive) = common::emulated_writer(disc);
+    let mut expected = BTreeMap::new();
+    for session in 0..3u64 {
+        let mut fsi = image(session);
+        fsi.set_file_systems_to_create(FileSystems::UDF).unwrap();
+        fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+            .unwrap();
+        if session > 0 {
+            assert!(fsi.session_start_block() > 256, "session {session} after the first");
+            assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF);
+        }
+        let path = format!("/s{session}.bin");
+        let data = vec![session as u8 + 1; 100_000];
+        fsi.add_file(&path, FileData::from_bytes(data.clone())).unwrap();
+        expected.insert(path, data);
+        fsi.write_session(&writer, &mut |_| {}).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    let image = std::fs::read(&flat).unwrap();
+    assert_eq!(files(&image, 0, FileSystems::UDF), expected);
+    if let Some(seven) = seven_zip(&image) {
+        assert_eq!(seven, expected, "7z");
+    }
+}

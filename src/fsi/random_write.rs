@@ -9,7 +9,8 @@
 
 use super::read::BlockReader;
 use super::read::block::BLOCK;
-use super::udf::descriptor::{TAG_AVDP, check_tag, finish_tag};
+use super::read::read_udf_volume;
+use super::udf::descriptor::{TAG_AVDP, check_tag, finish_tag, u32_at};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
@@ -35,17 +36,43 @@ pub fn anchor_at(disc: &mut dyn BlockReader, lba: u32) -> bool {
         && check_tag(&block).is_some_and(|tag| tag.ident == TAG_AVDP && tag.location == lba)
 }
 
-/// Where the next logical session starts: after the volume the descriptors at 16 describe,
-/// rounded up to `unit` blocks (at least 16, growisofs; 32 on BD-RE clusters). 0 when LBA 16 holds
-/// no ISO 9660 volume (a blank or foreign disc).
+/// Where the next logical session starts: after the volume the disc holds — the ISO 9660 volume
+/// the descriptors at 16 describe, the UDF volume the anchor at 256 describes, whichever ends
+/// later — rounded up to `unit` blocks (at least 16, growisofs; 32 on BD-RE clusters). 0 when
+/// the disc holds neither (a blank or foreign disc).
 pub fn next_logical_session(reader: &mut dyn BlockReader, unit: u32) -> u32 {
-    let mut block = vec![0u8; BLOCK];
-    if reader.read_blocks(16, &mut block).is_err() || &block[1..6] != b"CD001" || block[0] != 1 {
-        return 0;
-    }
-    let size = u32::from_le_bytes(block[VOLUME_SPACE_SIZE_LE].try_into().expect("4 bytes"));
+    let end = [iso9660_volume_end(reader), udf_volume_end(reader)]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0);
     let unit = unit.max(16);
-    size.div_ceil(unit) * unit
+    end.div_ceil(unit).saturating_mul(unit)
+}
+
+/// The volume space size of the PVD at 16 (growisofs patches it to the end of the newest session).
+fn iso9660_volume_end(reader: &mut dyn BlockReader) -> Option<u32> {
+    let mut block = vec![0u8; BLOCK];
+    reader.read_blocks(16, &mut block).ok()?;
+    (&block[1..6] == b"CD001" && block[0] == 1)
+        .then(|| u32::from_le_bytes(block[VOLUME_SPACE_SIZE_LE].try_into().expect("4 bytes")))
+}
+
+/// The first block after the UDF volume the anchor at 256 describes: past its partition and its
+/// main and reserve volume descriptor sequences, and the closing anchor after the last of them
+/// (ours follows the partition, mkudffs' ends the reserve sequence's extent, udf-iso.md §2.3).
+fn udf_volume_end(reader: &mut dyn BlockReader) -> Option<u32> {
+    let mut anchor = vec![0u8; BLOCK];
+    reader.read_blocks(FIRST_ANCHOR, &mut anchor).ok()?;
+    check_tag(&anchor).filter(|t| t.ident == TAG_AVDP && t.location == FIRST_ANCHOR)?;
+    let extent_end = |at: usize| u32_at(&anchor, at + 4).saturating_add(u32_at(&anchor, at).div_ceil(BLOCK as u32));
+    let partition = read_udf_volume(reader, 0).ok()?.physical_partition;
+    let end = partition
+        .start
+        .saturating_add(partition.blocks)
+        .max(extent_end(16))
+        .max(extent_end(24));
+    Some(end.saturating_add(1))
 }
 
 /// A later logical session as the disc from LBA 0 (what CreateResultImage gives on random-writable
