@@ -194,6 +194,28 @@ fn another_disc_at_write_time_is_a_disc_mismatch() {
     assert_eq!(error.code, HResult::IMAPI_E_DISC_MISMATCH);
 }
 
+/// imapi2.md §3.5 and §4 trap 2: with the medium gone, the import family answers
+/// IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE, not the recorder's "no media" code.
+#[test]
+fn importing_from_an_empty_drive_is_no_compatible_multisession_type() {
+    let (writer, drive) = writer_for(Disc::new(Profile::CdR));
+    let mut first = image();
+    first.add_file("/a.txt", FileData::from_bytes(b"a".to_vec())).unwrap();
+    burn(&writer, &first);
+    let mut next = image();
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    drop(drive.borrow_mut().unload().unwrap());
+    let no_medium = HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE;
+    assert_eq!(next.import_file_system().unwrap_err().code, no_medium);
+    assert_eq!(
+        next.import_specific_file_system(FileSystems::JOLIET).unwrap_err().code,
+        no_medium
+    );
+    assert_eq!(next.identify_file_systems_on_disc().unwrap_err().code, no_medium);
+    assert_eq!(next.file_count(), 0, "nothing was imported");
+}
+
 #[test]
 fn an_unreadable_block_fails_the_import_naming_it() {
     let (writer, drive) = writer_for(Disc::new(Profile::CdR));

@@ -9,12 +9,10 @@
 
 mod common;
 
-use burnbench::burn::{DataWriter, DvdPlusRDlMultisession, Recorder};
-use burnbench::drive::{Drive, DriveModel};
+use burnbench::burn::DvdPlusRDlMultisession;
 use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
 use burnbench::media::export::SessionChoice;
-use burnbench::media::medium::Medium;
 use burnbench::media::{Disc, Profile};
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
@@ -32,18 +30,13 @@ struct Burned {
     image: Vec<u8>,
     newest: u32,
     /// Sequential media: the flat image as a reader mounting the last session, and the first,
-    /// sees it (`Medium::export_as_session`).
+    /// sees it (`burnbench::media::medium::Medium::export_as_session`).
     views: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 /// Runs five sessions on `disc`.
 fn five_sessions(disc: Disc) -> Burned {
-    let mut drive = Drive::with_medium(DriveModel::builtin("bd-writer").unwrap(), Medium::in_memory(disc));
-    drive.settle();
-    let (recorder, drive) = Recorder::emulated(drive);
-    let writer = DataWriter::new();
-    writer.set_recorder(&recorder).unwrap();
-    writer.set_client_name("burnbench");
+    let (writer, drive) = common::emulated_writer(disc);
     // DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5), and
     // DVD+R DL only when it follows the DVD+R column of that table (the emulation option).
     writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();

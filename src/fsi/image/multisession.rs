@@ -159,13 +159,23 @@ impl FileSystemImage {
 
     /// A reader of the previous session through the chosen object's ImportRecorder, and where
     /// that session starts. IMAPI_E_MULTISESSION_NOT_SET before MultisessionInterfaces;
-    /// IMAPI_E_EMPTY_DISC when nothing was recorded yet.
+    /// IMAPI_E_EMPTY_DISC when nothing was recorded yet; IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE
+    /// when the drive holds no medium.
     fn previous_session(&self) -> ImapiResult<(RecorderBlockReader, u32)> {
         let chosen = self
             .multisession_in_use()
             .ok_or_else(|| ImapiError::new(HResult::IMAPI_E_MULTISESSION_NOT_SET))?;
         let recorder = chosen.import_recorder()?;
-        let start = match chosen.parameters()? {
+        // The import family reports an empty drive as IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE,
+        // not as the recorder's E_IMAPI_RECORDER_MEDIA_NO_MEDIA (imapi2.md §3.5, §4 trap 2).
+        let parameters = chosen.parameters().map_err(|e| {
+            if e.code == HResult::E_IMAPI_RECORDER_MEDIA_NO_MEDIA {
+                ImapiError::new(HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE)
+            } else {
+                e
+            }
+        })?;
+        let start = match parameters {
             MultisessionParameters::Sequential {
                 start_address_of_previous_session,
                 ..
