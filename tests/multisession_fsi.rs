@@ -442,6 +442,32 @@ fn first_session(systems: FileSystems, bytes: usize) -> FileSystemImage {
     first
 }
 
+/// The bytes of an ISO 9660 + Joliet + UDF first session whose UDF volume descriptor with tag
+/// `ident` is changed by `patch` in the main and the reserve sequence, tags made valid again.
+fn first_session_patched(ident: u16, patch: impl Fn(&mut [u8])) -> Vec<u8> {
+    use burnbench::fsi::udf::descriptor::{check_tag, finish_tag};
+    use std::io::Read;
+    let all = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
+    let mut bytes = Vec::new();
+    first_session(all, 3000)
+        .create_result_image()
+        .unwrap()
+        .image_stream()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    let mut patched = 0;
+    for lba in 32..64u32 {
+        let block = &mut bytes[lba as usize * 2048..(lba as usize + 1) * 2048];
+        if let Some(tag) = check_tag(block).filter(|t| t.ident == ident && t.location == lba) {
+            patch(block);
+            finish_tag(block, tag.ident, tag.version, lba, tag.crc_len);
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "descriptor {ident} in each VDS");
+    bytes
+}
+
 #[test]
 fn a_rewritable_disc_whose_session_is_iso9660_alone_is_not_continued() {
     let (_writer, _drive, mut fsi) = rewritable_after(first_session(FileSystems::ISO9660, 3000));
@@ -656,29 +682,10 @@ fn a_udf_logical_session_without_an_anchor_at_256_to_repoint_is_not_made() {
 
 #[test]
 fn a_foreign_udf_partition_that_is_not_read_only_is_not_continued_on_rewritable_media() {
-    use burnbench::fsi::udf::descriptor::{check_tag, finish_tag};
-    use std::io::Read;
     // Our first session with its partition descriptors (main and reserve VDS) patched to access
     // type 4, overwritable — what mkudffs writes on rewritable media.
     let all = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
-    let first = first_session(all, 3000);
-    let mut bytes = Vec::new();
-    first
-        .create_result_image()
-        .unwrap()
-        .image_stream()
-        .read_to_end(&mut bytes)
-        .unwrap();
-    let mut patched = 0;
-    for lba in 32..64u32 {
-        let block = &mut bytes[lba as usize * 2048..(lba as usize + 1) * 2048];
-        if let Some(tag) = check_tag(block).filter(|t| t.ident == 5 && t.location == lba) {
-            block[184..188].copy_from_slice(&4u32.to_le_bytes());
-            finish_tag(block, tag.ident, tag.version, lba, tag.crc_len);
-            patched += 1;
-        }
-    }
-    assert_eq!(patched, 2, "a partition descriptor in each VDS");
+    let bytes = first_session_patched(5, |pd| pd[184..188].copy_from_slice(&4u32.to_le_bytes()));
     let mut disc = Disc::new(Profile::DvdPlusRw);
     disc.format_default().unwrap();
     let (writer, _drive) = writer_for(disc);
@@ -705,4 +712,60 @@ fn a_foreign_udf_partition_that_is_not_read_only_is_not_continued_on_rewritable_
     fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
         .unwrap();
     assert_eq!(fsi.import_file_system().unwrap(), FileSystems::UDF);
+}
+
+/// The next session continues the imported UDF volume at its revision: a UDF 2.50 disc stays
+/// 2.50 (metadata partition and all), whatever the image had before the import, and the revision
+/// is then locked (imapi2.md §3.6).
+#[test]
+fn an_imported_udf_volume_keeps_its_revision() {
+    use burnbench::fsi::read::read_udf_volume;
+    let all = FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF);
+    let (writer, drive) = writer_for(Disc::new(Profile::CdR));
+    let mut first = first_session(all, 3000);
+    first.set_udf_revision(0x250).unwrap();
+    burn(&writer, &first);
+
+    let mut next = image();
+    assert_eq!(next.udf_revision(), 0x102);
+    next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert_eq!(next.import_file_system().unwrap(), FileSystems::UDF);
+    assert_eq!(next.udf_revision(), 0x250, "the disc's revision");
+    assert_eq!(
+        next.set_udf_revision(0x102).unwrap_err().code,
+        HResult::IMAPI_E_UDF_REVISION_CHANGE_NOT_ALLOWED
+    );
+    next.add_file("/b.bin", FileData::from_bytes(vec![1u8; 100])).unwrap();
+    let start = next.session_start_block();
+    next.write_session(&writer, &mut |_| {}).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("disc.img");
+    drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+    let mut reader = SeekBlockReader::new(std::fs::File::open(&flat).unwrap()).unwrap();
+    let volume = read_udf_volume(&mut reader, start).unwrap();
+    assert_eq!(volume.revision, 0x250);
+    assert!(volume.has_metadata_partition);
+    let tree = read_tree(&mut reader, start, FileSystems::UDF).unwrap();
+    assert!(tree.find("/a.bin").is_some() && tree.find("/b.bin").is_some());
+}
+
+/// A UDF volume of a revision the image builder does not write cannot be continued:
+/// IMAPI_E_UDF_NOT_WRITE_COMPATIBLE (imapi2.md §3.5), and nothing is imported.
+#[test]
+fn a_udf_revision_the_builder_does_not_write_is_not_write_compatible() {
+    // The LVD's domain identifier suffix (LVD byte 216 + 24) says UDF 3.00.
+    let bytes = first_session_patched(6, |lvd| lvd[240..242].copy_from_slice(&0x0300u16.to_le_bytes()));
+    let (writer, _drive) = writer_for(Disc::new(Profile::CdR));
+    writer.write(&mut std::io::Cursor::new(bytes)).unwrap();
+    let mut fsi = image();
+    fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    let before = state(&fsi);
+    assert_eq!(
+        fsi.import_file_system().unwrap_err().code,
+        HResult::IMAPI_E_UDF_NOT_WRITE_COMPATIBLE
+    );
+    assert_nothing_imported(&mut fsi, &before);
 }

@@ -226,7 +226,14 @@ fn udf_sessions(disc: Disc, sessions: usize) -> (BTreeMap<String, Vec<u8>>, Vec<
 
 #[test]
 fn five_udf_logical_sessions_on_random_writable_media() {
-    for profile in [Profile::DvdPlusRw, Profile::BdRe] {
+    // DVD-RW restricted overwrite writes whole 16-block units: the repointed anchor at 256 must
+    // leave the rest of its unit (the first session's entries and small files) as recorded.
+    for profile in [
+        Profile::DvdPlusRw,
+        Profile::BdRe,
+        Profile::DvdRwRestrictedOverwrite,
+        Profile::DvdRam,
+    ] {
         let mut disc = Disc::new(profile);
         disc.format_default().unwrap();
         let (expected, image, last_start) = udf_sessions(disc, 5);
@@ -340,4 +347,46 @@ fn a_udf_only_logical_session_goes_after_the_previous_one() {
     if let Some(seven) = seven_zip(&image) {
         assert_eq!(seven, expected, "7z");
     }
+}
+
+/// DVD-RW restricted overwrite takes whole 16-block ECC blocks only: the repointed anchor at LBA
+/// 256 (a one-block ModifiedBlocks range) is written with the rest of its unit as the disc holds
+/// it, so the first session's small file right after the anchor keeps its bytes. (Zero-filling
+/// that unit wiped LBA 257-271; found by tests/multisession_properties.rs.)
+#[test]
+fn the_anchor_unit_on_dvd_rw_restricted_overwrite_keeps_the_first_session() {
+    let mut disc = Disc::new(Profile::DvdRwRestrictedOverwrite);
+    disc.format_default().unwrap();
+    let (writer, drive) = common::emulated_writer(disc);
+    let small = b"a small file of the first session".to_vec();
+    let mut first = image(0);
+    first.add_file("/a.txt", FileData::from_bytes(small.clone())).unwrap();
+    first.write_session(&writer, &mut |_| {}).unwrap();
+    let export = || {
+        let dir = tempfile::tempdir().unwrap();
+        let flat = dir.path().join("disc.img");
+        drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
+        std::fs::read(&flat).unwrap()
+    };
+    let before = export();
+
+    let mut second = image(1);
+    second
+        .set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+        .unwrap();
+    assert_eq!(second.import_file_system().unwrap(), FileSystems::UDF);
+    second.write_session(&writer, &mut |_| {}).unwrap();
+    let after = export();
+
+    let block = |image: &[u8], lba: usize| image[lba * 2048..(lba + 1) * 2048].to_vec();
+    for lba in 257..272 {
+        assert_eq!(
+            block(&after, lba),
+            block(&before, lba),
+            "LBA {lba} of the anchor's unit"
+        );
+    }
+    let expected = BTreeMap::from([("/a.txt".to_string(), small)]);
+    assert_eq!(files(&after, 0, FileSystems::UDF), expected, "UDF at 0");
+    assert_eq!(files(&after, 0, FileSystems::JOLIET), expected, "Joliet at 0");
 }

@@ -3,7 +3,7 @@
 //! with Immed and polling — with the progress events of IDiscFormat2Data (imapi2.md §2.5, §2.8)
 //! and cancel at block boundaries.
 
-use super::command::{CommandError, no_data};
+use super::command::{CommandError, data_in, no_data};
 use super::data_writer::{MAXIMUM_WRITE_SPEED, SECTOR_BYTES, kbytes_per_second};
 use super::errors::Phase;
 use super::media_state::MediaState;
@@ -12,7 +12,7 @@ use super::write_sequence::{Step, WritePlan};
 use crate::hresult::{HResult, ImapiResult};
 use crate::media::MediaClass;
 use crate::mmc::cdb::{
-    CloseFunction, CloseTrackSession, FormatUnit, ModeSelect10, Reservation, ReserveTrack, RotationControl,
+    CloseFunction, CloseTrackSession, FormatUnit, ModeSelect10, Read10, Reservation, ReserveTrack, RotationControl,
     SendOpcInformation, SetCdSpeed, SetStreaming, StreamingType, SynchronizeCache, Write10,
 };
 use crate::mmc::mode_parameters::{HeaderKind, ModePageRepr, ModeParameterListRepr};
@@ -329,6 +329,13 @@ impl<'a> WriteRun<'a> {
 
     /// WRITE(10) of the stream (or its listed ranges) from `lba`, then the post-gap. Returns false
     /// when cancelled.
+    ///
+    /// Writes go in whole write units of `unit` blocks (DVD-RW restricted overwrite takes whole
+    /// 16-block ECC blocks only, mmc.md §2.2). The whole stream is zero-filled after its end. A
+    /// listed range (ModifiedBlocks, imapi2.md §2.2) lies among recorded data — the first logical
+    /// session's anchor at 256 among that session's structures and files — so the blocks of its
+    /// first and last unit outside it are read from the disc and written back as they were
+    /// (read-modify-write), never overwritten with zeros.
     fn write_data<S: Read + Seek>(
         &mut self,
         lba: u32,
@@ -340,28 +347,45 @@ impl<'a> WriteRun<'a> {
         self.report(WriteAction::WritingData);
         let total = self.progress.sector_count as u32;
         let whole = 0..total;
+        let listed = ranges.is_some();
         let ranges = ranges.unwrap_or(std::slice::from_ref(&whole));
+        let unit = unit.max(1);
         let mut buffer = vec![0u8; (WRITE_CHUNK_BLOCKS as u64 * SECTOR_BYTES) as usize];
         for range in ranges {
-            stream
-                .seek(SeekFrom::Start(u64::from(range.start) * SECTOR_BYTES))
-                .map_err(|_| HResult::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED)?;
-            let mut offset = range.start;
-            while offset < range.end {
+            let mut offset = if listed { range.start / unit * unit } else { range.start };
+            let end = range.end.div_ceil(unit) * unit;
+            while offset < end {
                 if self.cancelled() {
                     return Ok(false);
                 }
-                let blocks = WRITE_CHUNK_BLOCKS.min(range.end - offset);
-                let read = (u64::from(blocks) * SECTOR_BYTES) as usize;
-                stream
-                    .read_exact(&mut buffer[..read])
-                    .map_err(|_| HResult::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED)?;
-                self.progress.last_read_lba = i64::from(lba + offset + blocks) - 1;
-                // The last write of a range is zero-filled to the medium's write unit.
-                let padded = blocks.div_ceil(unit.max(1)) * unit.max(1);
-                let bytes = &mut buffer[..(u64::from(padded) * SECTOR_BYTES) as usize];
-                bytes[read..].fill(0);
-                self.write_blocks(lba + offset, bytes, padded)?;
+                let blocks = WRITE_CHUNK_BLOCKS.min(end - offset);
+                let chunk = &mut buffer[..(u64::from(blocks) * SECTOR_BYTES) as usize];
+                // The part of the chunk the range covers comes from the stream, the rest from
+                // the disc (a listed range) or zeros (after the end of the whole stream).
+                let from = offset.max(range.start).min(offset + blocks);
+                let to = (offset + blocks).min(range.end).max(from);
+                let at = |block: u32| (u64::from(block - offset) * SECTOR_BYTES) as usize;
+                if from < to {
+                    stream
+                        .seek(SeekFrom::Start(u64::from(from) * SECTOR_BYTES))
+                        .map_err(|_| HResult::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED)?;
+                    stream
+                        .read_exact(&mut chunk[at(from)..at(to)])
+                        .map_err(|_| HResult::E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED)?;
+                    self.progress.last_read_lba = i64::from(lba + to) - 1;
+                }
+                for around in [offset..from, to..offset + blocks] {
+                    let bytes = &mut chunk[at(around.start)..at(around.end)];
+                    if around.is_empty() {
+                        continue;
+                    }
+                    if listed {
+                        bytes.copy_from_slice(&self.read_blocks(lba + around.start, around.len() as u32)?);
+                    } else {
+                        bytes.fill(0);
+                    }
+                }
+                self.write_blocks(lba + offset, chunk, blocks)?;
                 offset += blocks;
                 self.progress.last_written_lba = i64::from(lba + offset) - 1;
                 self.report(WriteAction::WritingData);
@@ -380,6 +404,17 @@ impl<'a> WriteRun<'a> {
             written += blocks;
         }
         Ok(true)
+    }
+
+    /// READ(10) of blocks the write keeps as they are.
+    fn read_blocks(&self, lba: u32, blocks: u32) -> ImapiResult<Vec<u8>> {
+        let read = Read10 {
+            lba,
+            transfer_blocks: blocks as u16,
+            disable_page_out: false,
+            force_unit_access: false,
+        };
+        self.command(|d| data_in(d, read))
     }
 
     fn write_blocks(&mut self, lba: u32, bytes: &[u8], blocks: u32) -> ImapiResult<()> {

@@ -238,10 +238,21 @@ impl FileSystemImage {
         let systems = self.file_systems.union(fs);
         let continuation = self.continuation(&mut reader, found)?;
         continuation.check(systems)?;
+        let udf_revision = if found.contains(FileSystems::UDF) && systems.contains(FileSystems::UDF) {
+            match read_udf_volume(&mut reader, start) {
+                Ok(volume) => self.continued_udf_revision(volume.revision)?,
+                Err(e) if fs == FileSystems::UDF => return Err(e),
+                // Joliet or ISO 9660 imported past an unreadable UDF volume: nothing to follow.
+                Err(_) => self.udf_revision,
+            }
+        } else {
+            self.udf_revision
+        };
         let tree = read_tree(&mut reader, start, fs)?;
         let disc = self.calculate_disc_identifier()?;
         self.merge_imported(&tree, fs)?;
         self.file_systems = systems;
+        self.udf_revision = udf_revision;
         self.imported = Some(Imported {
             file_system: fs,
             volume_name: tree.volume_name,
@@ -249,6 +260,23 @@ impl FileSystemImage {
             continuation,
         });
         Ok(fs)
+    }
+
+    /// The UDF revision of a session that continues a UDF volume recorded at `recorded`: the
+    /// disc's, which put_UDFRevision then may not change (IMAPI_E_UDF_REVISION_CHANGE_NOT_ALLOWED
+    /// "because of the previously imported session", imapi2.md §3.6) — a revision put before the
+    /// import gives way to it. A revision the image builder does not write is
+    /// IMAPI_E_UDF_NOT_WRITE_COMPATIBLE (§3.5); a volume that records none (no domain suffix)
+    /// keeps the image's.
+    fn continued_udf_revision(&self, recorded: u16) -> ImapiResult<u32> {
+        let recorded = u32::from(recorded);
+        if recorded == 0 {
+            Ok(self.udf_revision)
+        } else if self.udf_revisions_supported().contains(&recorded) {
+            Ok(recorded)
+        } else {
+            Err(ImapiError::new(HResult::IMAPI_E_UDF_NOT_WRITE_COMPATIBLE))
+        }
     }
 
     /// How the session after the previous one (holding `found`) is written. On random-writable
