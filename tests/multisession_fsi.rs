@@ -352,6 +352,42 @@ fn items_of_the_same_kind_merge_and_the_image_wins() {
 }
 
 #[test]
+fn imported_directories_keep_their_hidden_flag() {
+    // Found by tests/multisession_properties.rs: a hidden directory came back visible after the
+    // import (only files carried the flag), so the next session showed it.
+    for fs in [FileSystems::UDF, FileSystems::JOLIET, FileSystems::ISO9660] {
+        let (writer, _drive) = writer_for(Disc::new(Profile::CdR));
+        let mut first = image();
+        first
+            .set_file_systems_to_create(FileSystems::ISO9660.union(FileSystems::JOLIET).union(FileSystems::UDF))
+            .unwrap();
+        first.add_directory("/secret").unwrap();
+        first.add_directory("/secret/open").unwrap();
+        first
+            .add_file("/secret/open/f", FileData::from_bytes(b"f".to_vec()))
+            .unwrap();
+        first.set_hidden("/secret", true).unwrap();
+        burn(&writer, &first);
+        let mut next = image();
+        next.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
+            .unwrap();
+        assert_eq!(next.import_specific_file_system(fs).unwrap(), fs);
+        let hidden = |path: &str| {
+            let (parent, name) = path.rsplit_once('/').unwrap();
+            let parent = if parent.is_empty() { "/" } else { parent };
+            let children = next.children(parent).unwrap();
+            children
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+                .unwrap()
+                .hidden
+        };
+        assert!(hidden("/secret"), "{fs}");
+        assert!(!hidden("/secret/open"), "{fs}");
+    }
+}
+
+#[test]
 fn an_import_that_does_not_fit_free_media_blocks_adds_nothing() {
     let (_writer, _drive, mut fsi) = seeded();
     fsi.add_file("/mine.txt", FileData::from_bytes(b"mine".to_vec()))

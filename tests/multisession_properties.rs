@@ -1,23 +1,45 @@
 //! Random multisession histories through the IMAPI-style API against the emulated drive: a medium
-//! from every multisession kind (sequential and random-writable), a first session of ISO 9660 +
-//! Joliet with or without UDF (1.02, 2.01 or 2.50), then further sessions that each import the
-//! previous one and apply random operations on a small namespace (so that names collide, come back
-//! and directories empty out): add a file, replace one, remove one, add a directory, remove an
-//! empty one. A model of the tree says what every operation must do (the documented error when it
-//! is invalid, and then the image is unchanged) and what the disc holds.
+//! from every multisession kind (sequential and random-writable), a first session of one of the
+//! file-system sets IMAPI writes (ISO 9660 + Joliet, ISO 9660 + Joliet + UDF, UDF alone, ISO 9660
+//! alone, ISO 9660 + UDF) with any of the six UDF revisions and CreateRedundantUdfMetadataFiles
+//! on or off, then further sessions that each import the previous one — ImportFileSystem, or
+//! ImportSpecificFileSystem of a random file system the disc holds — and apply random operations
+//! on a small namespace (three nested directories, so that names collide, come back and
+//! directories empty out): add a file, replace one, remove one, add a directory, remove an empty
+//! one, hide or show an item. Files are empty, small, around the 1- and 2-block boundaries, or
+//! up to 300 KiB so that extents cross the first session's anchor at 256 and the 16/32-block
+//! write units. A model of the tree (names, kinds, hidden flags, contents) says what every
+//! operation must do (the documented error when it is invalid, and then the image is unchanged)
+//! and what the disc holds.
+//!
+//! The import follows docs/multisession.md: names are the imported file system's (ISO 9660 ones
+//! upper case and 8.3, as FileSystemPath reported them when the session was made), the imported
+//! file system joins FileSystemsToCreate (so a session that let ImportFileSystem pick ISO 9660 or
+//! UDF on top of the defaults gains Joliet), the UDF revision is the disc's. On random-writable
+//! media the refusals of the B133 table are predicted exactly: a previous session of ISO 9660
+//! alone is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION at any import, and the history ends there (a
+//! real client could only overwrite the disc, which needs ForceOverwrite: not this property); a
+//! set without UDF after a UDF session (ImportSpecificFileSystem of ISO 9660 or Joliet with the
+//! default set) is B133 too, and then the client puts the disc's set and imports again. On
+//! sequential media the last session is sometimes written with ForceMediaToBeClosed, after which
+//! put_MultisessionInterfaces is IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE (decision table row 10).
 //!
 //! After every session the disc, exported as a flat image, is read at the newest session
 //! (sequential media: the last session's start; random-writable media: LBA 0, and also at the
-//! logical session's own start) through Joliet, ISO 9660 (names as the image builder reported them)
-//! and UDF when the set holds it: exactly the model's tree and contents. The next session's tree
-//! right after ImportFileSystem is the model too. No peers here: the fixed round trips of
-//! tests/multisession_round_trips.rs and tests/multisession_udf.rs run them.
+//! logical session's own start) through every file system the session holds — Joliet, ISO 9660
+//! (names as the image builder reported them) and UDF: exactly the model's tree, hidden flags and
+//! contents (and the UDF volume name and revision). Every earlier session still reads back as the
+//! model was after it: at its start on sequential media, at its own start on random-writable
+//! media (not the first logical session, whose descriptors at 16 and anchor at 256 now name the
+//! newest). The next session's tree right after the import is the model too. No peers here: the
+//! fixed round trips of tests/multisession_round_trips.rs and tests/multisession_udf.rs run them.
 //!
 //! This property found that a later UDF logical session on DVD-RW restricted overwrite wiped
 //! LBA 257-271 of the first session (its one-block ModifiedBlocks range at 256 zero-filled to the
-//! 16-block ECC unit); the data writer now reads the rest of such a unit back from the disc.
+//! 16-block ECC unit); the data writer now reads the rest of such a unit back from the disc. It
+//! also found that an imported UDF volume's revision was not carried into the next session.
 //!
-//! Cases: 64 by default (about 2 s); for a long run set the env var PROPTEST_CASES, as
+//! Cases: 64 by default; for a long run set the env var PROPTEST_CASES, as
 //! tests/disc_properties.rs does: `PROPTEST_CASES=1000 cargo test --test multisession_properties`.
 
 mod common;
@@ -47,15 +69,31 @@ const RANDOM_WRITABLE: [Profile; 4] = [
     Profile::BdRe,
 ];
 
-/// The namespace: two directories (one inside the other) and six files, some in them.
-const DIRS: [&str; 2] = ["/docs", "/docs/deep"];
-const FILES: [&str; 6] = [
+const ISO: FileSystems = FileSystems::ISO9660;
+const JOLIET: FileSystems = FileSystems::JOLIET;
+const UDF: FileSystems = FileSystems::UDF;
+/// FileSystemsToCreate of a new image.
+const DEFAULT_SET: FileSystems = ISO.union(JOLIET);
+/// The first session's file systems.
+const SETS: [FileSystems; 5] = [
+    ISO.union(JOLIET),
+    ISO.union(JOLIET).union(UDF),
+    UDF,
+    ISO,
+    ISO.union(UDF),
+];
+const UDF_REVISIONS: [u32; 6] = [0x102, 0x150, 0x200, 0x201, 0x250, 0x260];
+
+/// The namespace: three directories (each inside the one before) and seven files, some in them.
+const DIRS: [&str; 3] = ["/docs", "/docs/deep", "/docs/deep/er"];
+const FILES: [&str; 7] = [
     "/a.txt",
     "/Readme",
     "/docs/b.bin",
     "/docs/long file name.text",
     "/docs/deep/c.txt",
     "/docs/deep/empty",
+    "/docs/deep/er/x.dat",
 ];
 
 /// File content: `len` bytes of a pattern that `seed` shifts (cheap to shrink, differs per seed).
@@ -81,15 +119,17 @@ enum Op {
     RemoveFile(usize),
     AddDir(usize),
     RemoveDir(usize),
+    /// IsHidden of the n-th item of the model (modulo their number; nothing when it is empty).
+    SetHidden(usize, bool),
 }
 
 fn content() -> impl Strategy<Value = Content> {
     (
         prop_oneof![
             2 => Just(0usize),
-            1 => Just(2048usize),
-            1 => Just(4096usize),
-            6 => 1usize..=5000,
+            3 => prop::sample::select(vec![2047usize, 2048, 2049, 4095, 4096, 4097]),
+            5 => 1usize..=5000,
+            1 => 5000usize..=300 * 1024,
         ],
         any::<u8>(),
     )
@@ -103,79 +143,128 @@ fn op() -> impl Strategy<Value = Op> {
         5 => (file.clone(), content()).prop_map(|(f, c)| Op::AddFile(f, c)),
         2 => (file.clone(), content()).prop_map(|(f, c)| Op::Replace(f, c)),
         2 => file.prop_map(Op::RemoveFile),
-        3 => dir.clone().prop_map(Op::AddDir),
+        4 => dir.clone().prop_map(Op::AddDir),
         1 => dir.prop_map(Op::RemoveDir),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(i, h)| Op::SetHidden(i, h)),
     ]
 }
 
-/// One history: the medium, the first session's file systems and UDF revision, whether the first
-/// session also sets MultisessionInterfaces (on a blank disc), whether later sessions put the file
-/// systems and revision before the import (as public scripts do) rather than let the import add
-/// them, and each session's operations.
+/// One session after the first: how it imports (None: ImportFileSystem; Some(i): ImportSpecific
+/// of the i-th file system the disc holds, modulo their number) and its operations.
+#[derive(Debug, Clone)]
+struct Session {
+    import: Option<usize>,
+    ops: Vec<Op>,
+}
+
+/// One history: the medium, the first session's file systems, UDF revision and
+/// CreateRedundantUdfMetadataFiles, whether the first session also sets MultisessionInterfaces
+/// (on a blank disc), whether later sessions put the disc's file systems and revision before the
+/// import (as public scripts do) rather than let the import add them, whether the last session
+/// closes the disc (sequential media), and each session's import and operations.
 #[derive(Debug, Clone)]
 struct History {
     profile: Profile,
-    udf: Option<u32>,
+    set: FileSystems,
+    udf: u32,
+    redundant: bool,
     seed_first: bool,
     set_before_import: bool,
-    sessions: Vec<Vec<Op>>,
+    close_last: bool,
+    sessions: Vec<Session>,
+}
+
+fn session() -> impl Strategy<Value = Session> {
+    (prop::option::of(0usize..3), prop::collection::vec(op(), 0..7)).prop_map(|(import, ops)| Session { import, ops })
 }
 
 fn history() -> impl Strategy<Value = History> {
     let profiles: Vec<Profile> = SEQUENTIAL.iter().chain(&RANDOM_WRITABLE).copied().collect();
     (
         prop::sample::select(profiles),
-        prop::option::of(prop::sample::select(vec![0x102u32, 0x201, 0x250])),
+        prop::sample::select(SETS.to_vec()),
+        prop::sample::select(UDF_REVISIONS.to_vec()),
+        prop::bool::weighted(0.7),
         any::<bool>(),
         any::<bool>(),
-        prop::collection::vec(prop::collection::vec(op(), 0..7), 2..=4),
+        prop::bool::weighted(0.3),
+        prop::collection::vec(session(), 2..=4),
     )
-        .prop_map(|(profile, udf, seed_first, set_before_import, sessions)| History {
-            profile,
-            udf,
-            seed_first,
-            set_before_import,
-            sessions,
-        })
+        .prop_map(
+            |(profile, set, udf, redundant, seed_first, set_before_import, close_last, sessions)| History {
+                profile,
+                set,
+                udf,
+                redundant,
+                seed_first,
+                set_before_import,
+                close_last,
+                sessions,
+            },
+        )
 }
 
-/// The expected tree: path → `None` for a directory, `Some(bytes)` for a file.
-type Model = BTreeMap<String, Option<Vec<u8>>>;
+/// One item of the expected tree.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    /// `None` for a directory.
+    data: Option<Vec<u8>>,
+    hidden: bool,
+}
+
+/// The expected tree: path (as the image and the disc spell it) → item. Names compare ignoring
+/// case, as the image builder's do (docs/image-builder.md).
+type Model = BTreeMap<String, Entry>;
 
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-fn parent_exists(model: &Model, path: &str) -> bool {
+fn leaf(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, l)| l)
+}
+
+/// The model's spelling of `path`, if it holds it (ignoring case).
+fn find(model: &Model, path: &str) -> Option<String> {
+    model.keys().find(|k| k.eq_ignore_ascii_case(path)).cloned()
+}
+
+/// Where an item added at `path` lands: under its parent as the model spells it (`None` when
+/// there is no such directory).
+fn resolve(model: &Model, path: &str) -> Option<String> {
     let p = parent(path);
-    p.is_empty() || matches!(model.get(p), Some(None))
+    if p.is_empty() {
+        return Some(path.to_string());
+    }
+    let dir = find(model, p)?;
+    model[&dir].data.is_none().then(|| format!("{dir}/{}", leaf(path)))
 }
 
 fn code(result: ImapiResult<()>) -> Result<(), HResult> {
     result.map_err(|e| e.code)
 }
 
-/// Every item of the image with its kind and size (`None` for a directory).
-fn image_tree(fsi: &FileSystemImage) -> BTreeMap<String, Option<u64>> {
+/// Every item of the image with its kind and size (`None` for a directory) and hidden flag.
+fn image_tree(fsi: &FileSystemImage) -> BTreeMap<String, (Option<u64>, bool)> {
     let mut items = BTreeMap::new();
     let mut pending = vec!["/".to_string()];
     while let Some(dir) = pending.pop() {
         for item in fsi.children(&dir).unwrap() {
             if item.kind == FsiItemType::Directory {
-                items.insert(item.full_path.clone(), None);
+                items.insert(item.full_path.clone(), (None, item.hidden));
                 pending.push(item.full_path);
             } else {
-                items.insert(item.full_path, Some(item.data_size));
+                items.insert(item.full_path, (Some(item.data_size), item.hidden));
             }
         }
     }
     items
 }
 
-fn sizes(model: &Model) -> BTreeMap<String, Option<u64>> {
+fn sizes(model: &Model) -> BTreeMap<String, (Option<u64>, bool)> {
     model
         .iter()
-        .map(|(p, c)| (p.clone(), c.as_ref().map(|c| c.len() as u64)))
+        .map(|(p, e)| (p.clone(), (e.data.as_ref().map(|c| c.len() as u64), e.hidden)))
         .collect()
 }
 
@@ -188,18 +277,18 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
         assert_eq!(image_tree(fsi), before, "{op:?} was refused but changed the image");
     };
     // AddFile and AddDirectory: the parent must be there and the name free.
-    let add = |fsi: &mut FileSystemImage, model: &mut Model, path: &str, value: Option<Vec<u8>>| {
-        let got = match &value {
+    let add = |fsi: &mut FileSystemImage, model: &mut Model, path: &str, data: Option<Vec<u8>>| {
+        let got = match &data {
             Some(bytes) => fsi.add_file(path, FileData::from_bytes(bytes.clone())),
             None => fsi.add_directory(path),
         };
-        if !parent_exists(model, path) {
-            refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM);
-        } else if model.contains_key(path) {
-            refused(fsi, got, HResult::IMAPI_E_DUP_NAME);
-        } else {
-            assert_eq!(code(got), Ok(()), "{op:?}");
-            model.insert(path.into(), value);
+        match resolve(model, path) {
+            None => refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM),
+            Some(_) if find(model, path).is_some() => refused(fsi, got, HResult::IMAPI_E_DUP_NAME),
+            Some(at) => {
+                assert_eq!(code(got), Ok(()), "{op:?}");
+                model.insert(at, Entry { data, hidden: false });
+            }
         }
     };
     match op {
@@ -208,10 +297,18 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
         Op::Replace(i, c) => {
             let path = FILES[i];
             let got = fsi.remove(path);
-            if model.contains_key(path) {
+            if let Some(old) = find(model, path) {
                 assert_eq!(code(got), Ok(()), "{op:?}");
                 assert_eq!(code(fsi.add_file(path, FileData::from_bytes(c.bytes()))), Ok(()));
-                model.insert(path.into(), Some(c.bytes()));
+                model.remove(&old);
+                let at = resolve(model, path).unwrap();
+                model.insert(
+                    at,
+                    Entry {
+                        data: Some(c.bytes()),
+                        hidden: false,
+                    },
+                );
             } else {
                 refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM);
             }
@@ -219,8 +316,9 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
         Op::RemoveFile(i) => {
             let path = FILES[i];
             let got = fsi.remove(path);
-            if model.remove(path).is_some() {
+            if let Some(old) = find(model, path) {
                 assert_eq!(code(got), Ok(()), "{op:?}");
+                model.remove(&old);
             } else {
                 refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM);
             }
@@ -228,32 +326,46 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
         Op::RemoveDir(i) => {
             let path = DIRS[i];
             let got = fsi.remove(path);
-            let inside = format!("{path}/");
-            if !model.contains_key(path) {
-                refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM);
-            } else if model.keys().any(|p| p.starts_with(&inside)) {
-                refused(fsi, got, HResult::IMAPI_E_DIR_NOT_EMPTY);
-            } else {
-                assert_eq!(code(got), Ok(()), "{op:?}");
-                model.remove(path);
+            match find(model, path) {
+                None => refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM),
+                Some(dir) if model.keys().any(|p| p.starts_with(&format!("{dir}/"))) => {
+                    refused(fsi, got, HResult::IMAPI_E_DIR_NOT_EMPTY)
+                }
+                Some(dir) => {
+                    assert_eq!(code(got), Ok(()), "{op:?}");
+                    model.remove(&dir);
+                }
             }
+        }
+        Op::SetHidden(n, hidden) => {
+            if model.is_empty() {
+                return;
+            }
+            let path = model.keys().nth(n % model.len()).unwrap().clone();
+            assert_eq!(code(fsi.set_hidden(&path, hidden)), Ok(()), "{op:?} on {path}");
+            model.get_mut(&path).unwrap().hidden = hidden;
         }
     }
 }
 
-/// The tree of `fs` in the session at `start` of the flat image `disc`, with every file's bytes.
+/// The tree of `fs` in the session at `start` of the flat image `disc`, with every file's bytes
+/// and every item's hidden flag.
 fn read_back(disc: &[u8], start: u32, fs: FileSystems) -> Model {
     let mut reader = SeekBlockReader::new(Cursor::new(disc)).unwrap();
     let tree = read_tree(&mut reader, start, fs).unwrap_or_else(|e| panic!("{fs} at {start}: {e:?}"));
     let mut found = Model::new();
     for item in &tree.items {
-        let content = (!item.is_dir).then(|| {
+        let data = (!item.is_dir).then(|| {
             let mut data = Vec::new();
             read_file(&mut reader, item, &mut data).unwrap();
             data
         });
+        let entry = Entry {
+            data,
+            hidden: item.hidden,
+        };
         assert!(
-            found.insert(item.path.clone(), content).is_none(),
+            found.insert(item.path.clone(), entry).is_none(),
             "{fs} at {start} lists {} twice",
             item.path
         );
@@ -261,8 +373,9 @@ fn read_back(disc: &[u8], start: u32, fs: FileSystems) -> Model {
     found
 }
 
-/// `model` with every file's bytes as (length, FNV-1a hash): what a failure prints.
-fn summary(model: &Model) -> BTreeMap<String, Option<(usize, u32)>> {
+/// `model` with every file's bytes as (length, FNV-1a hash) and the hidden flag: what a failure
+/// prints.
+fn summary(model: &Model) -> BTreeMap<String, (Option<(usize, u32)>, bool)> {
     let hash = |bytes: &[u8]| {
         bytes
             .iter()
@@ -270,7 +383,7 @@ fn summary(model: &Model) -> BTreeMap<String, Option<(usize, u32)>> {
     };
     model
         .iter()
-        .map(|(p, c)| (p.clone(), c.as_ref().map(|c| (c.len(), hash(c)))))
+        .map(|(p, e)| (p.clone(), (e.data.as_ref().map(|c| (c.len(), hash(c))), e.hidden)))
         .collect()
 }
 
@@ -278,6 +391,45 @@ fn summary(model: &Model) -> BTreeMap<String, Option<(usize, u32)>> {
 fn assert_tree(found: &Model, model: &Model, what: &str) {
     assert_eq!(summary(found), summary(model), "{what}");
     assert!(found == model, "{what}: same lengths and hashes, different bytes");
+}
+
+/// What a session left on the disc: where it starts, its file systems, the model after it, its
+/// ISO 9660 names (as read, without the `.` of a name without extension → model path) and its
+/// UDF revision.
+#[derive(Debug, Clone)]
+struct Written {
+    start: u32,
+    set: FileSystems,
+    model: Model,
+    iso: BTreeMap<String, String>,
+    revision: u32,
+}
+
+/// Reads the session `w` (number `n`) at `at` of `image` through each of its file systems.
+fn check_session(image: &[u8], at: u32, n: usize, w: &Written, what: &str) {
+    let here = format!("session {n} read at {at} (starts at {}), {what}", w.start);
+    if w.set.contains(JOLIET) {
+        assert_tree(&read_back(image, at, JOLIET), &w.model, &format!("Joliet, {here}"));
+    }
+    if w.set.contains(ISO) {
+        let iso_tree: Model = read_back(image, at, ISO)
+            .into_iter()
+            .map(|(p, c)| (w.iso.get(&p).cloned().unwrap_or(p), c))
+            .collect();
+        assert_tree(&iso_tree, &w.model, &format!("ISO 9660, {here}; names {:?}", w.iso));
+    }
+    if w.set.contains(UDF) {
+        assert_tree(&read_back(image, at, UDF), &w.model, &format!("UDF, {here}"));
+        let mut reader = SeekBlockReader::new(Cursor::new(image)).unwrap();
+        let volume = read_udf_volume(&mut reader, at).unwrap();
+        assert_eq!(volume.name, format!("S{n}"), "UDF, {here}");
+        assert_eq!(u32::from(volume.revision), w.revision, "UDF revision, {here}");
+    }
+}
+
+/// The file system ImportFileSystem picks: UDF > Joliet > ISO 9660.
+fn default_import(set: FileSystems) -> FileSystems {
+    [UDF, JOLIET, ISO].into_iter().find(|fs| set.contains(*fs)).unwrap()
 }
 
 fn run(history: &History) {
@@ -293,23 +445,34 @@ fn run(history: &History) {
     writer
         .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
         .unwrap();
-    let mut set = FileSystems::ISO9660.union(FileSystems::JOLIET);
-    if history.udf.is_some() {
-        set = set.union(FileSystems::UDF);
-    }
     let dir = tempfile::tempdir().unwrap();
     let flat = dir.path().join("disc.img");
     let mut model = Model::new();
-    for (session, ops) in history.sessions.iter().enumerate() {
+    let mut written: Vec<Written> = Vec::new();
+    let sessions = 1 + history.sessions.len();
+    for session in 0..sessions {
+        let ops: &[Op] = match session {
+            0 => &[],
+            n => &history.sessions[n - 1].ops,
+        };
         let mut fsi = FileSystemImage::new();
         fsi.set_fixed_time(Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000 + session as u64)));
         fsi.set_volume_name(&format!("S{session}")).unwrap();
+        let disc_set = written.last().map_or(history.set, |w| w.set);
         if session == 0 || history.set_before_import {
-            fsi.set_file_systems_to_create(set).unwrap();
-            if let Some(revision) = history.udf {
-                fsi.set_udf_revision(revision).unwrap();
-            }
+            fsi.set_file_systems_to_create(disc_set).unwrap();
+            fsi.set_udf_revision(history.udf).unwrap();
         }
+        let feature = fsi.set_create_redundant_udf_metadata_files(history.redundant).unwrap();
+        let metadata = fsi.file_systems_to_create().contains(UDF) && fsi.udf_revision() >= 0x250;
+        assert_eq!(
+            feature,
+            if metadata {
+                HResult::S_OK
+            } else {
+                HResult::IMAPI_S_IMAGE_FEATURE_NOT_SUPPORTED
+            }
+        );
         if session == 0 && history.seed_first {
             // A blank disc: accepted on random-writable media (and then there is nothing to
             // import), IMPORT_SEEK_FAILURE on sequential ones (docs/multisession.md rows 13, 14).
@@ -325,72 +488,146 @@ fn run(history: &History) {
                 assert_eq!(code(got), Err(HResult::IMAPI_E_IMPORT_SEEK_FAILURE));
             }
         }
-        if session > 0 {
-            fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()))
-                .unwrap();
-            let expected = if history.udf.is_some() {
-                FileSystems::UDF
-            } else {
-                FileSystems::JOLIET
+        if let Some(previous) = written.last() {
+            let got = fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()));
+            if history.close_last && !random_write && session + 1 == sessions {
+                // The disc was closed by ForceMediaToBeClosed: no candidate is supported on the
+                // current media state (decision table row 10). The history ends.
+                assert_eq!(
+                    code(got),
+                    Err(HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE),
+                    "session {session} after a closed disc"
+                );
+                return;
+            }
+            got.unwrap();
+            assert_eq!(
+                fsi.identify_file_systems_on_disc().unwrap(),
+                disc_set,
+                "session {session}"
+            );
+            let wanted = match history.sessions[session - 1].import {
+                None => default_import(disc_set),
+                Some(i) => {
+                    let held: Vec<FileSystems> = disc_set.each().collect();
+                    held[i % held.len()]
+                }
             };
-            assert_eq!(fsi.import_file_system().unwrap(), expected, "session {session}");
-            assert_eq!(fsi.file_systems_to_create(), set, "session {session}");
-            assert_eq!(fsi.imported_volume_name(), Some(format!("S{}", session - 1).as_str()));
+            let import = |fsi: &mut FileSystemImage| match history.sessions[session - 1].import {
+                None => fsi.import_file_system(),
+                Some(_) => fsi.import_specific_file_system(wanted),
+            };
+            let before = if session == 0 || history.set_before_import {
+                disc_set
+            } else {
+                DEFAULT_SET
+            };
+            if random_write && disc_set == ISO {
+                // B133 row 1 (imapi2.md §4 trap 8): nothing imported, and a real client stops
+                // (writing without the import would overwrite the disc: ForceOverwrite).
+                assert_eq!(
+                    import(&mut fsi).map_err(|e| e.code),
+                    Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
+                    "session {session}"
+                );
+                assert_eq!(image_tree(&fsi), BTreeMap::new());
+                assert_eq!(fsi.imported_volume_name(), None);
+                return;
+            }
+            if random_write && disc_set.contains(UDF) && !before.union(wanted).contains(UDF) {
+                // B133 row 3: the anchor at 256 could not be repointed. The client puts the
+                // disc's file systems (free again: nothing was imported) and imports again.
+                assert_eq!(
+                    import(&mut fsi).map_err(|e| e.code),
+                    Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
+                    "session {session}"
+                );
+                assert_eq!(image_tree(&fsi), BTreeMap::new());
+                fsi.set_file_systems_to_create(disc_set).unwrap();
+            }
+            assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
+            assert_eq!(
+                fsi.file_systems_to_create(),
+                fsi_set_after(before, disc_set, wanted, random_write),
+                "session {session}"
+            );
+            if disc_set.contains(UDF) && fsi.file_systems_to_create().contains(UDF) {
+                assert_eq!(fsi.udf_revision(), history.udf, "session {session}");
+            }
+            let expected_name = format!("S{}", session - 1);
+            assert_eq!(fsi.imported_volume_name(), Some(expected_name.as_str()));
+            if wanted == ISO {
+                // The imported names are the ISO 9660 ones the previous session recorded.
+                let by_model: BTreeMap<&String, &String> = previous.iso.iter().map(|(i, m)| (m, i)).collect();
+                model = model
+                    .into_iter()
+                    .map(|(p, e)| (by_model.get(&p).map_or(p, |i| (*i).clone()), e))
+                    .collect();
+            }
             assert_eq!(image_tree(&fsi), sizes(&model), "session {session} imports the model");
         }
         for &op in ops {
             apply(&mut fsi, &mut model, op);
         }
         assert_eq!(image_tree(&fsi), sizes(&model), "session {session} before writing");
+        let set = fsi.file_systems_to_create();
         // ISO 9660 names are the image builder's (upper case, 8.3 at level 2); FileSystemPath
         // keeps the separator of a name without extension (`README.`), which readers drop.
-        let iso: BTreeMap<String, String> = model
-            .keys()
-            .map(|p| {
-                let recorded = fsi.file_system_path(p, FileSystems::ISO9660).unwrap();
-                let shown: Vec<&str> = recorded.split('/').map(|n| n.strip_suffix('.').unwrap_or(n)).collect();
-                (shown.join("/"), p.clone())
-            })
-            .collect();
+        let iso: BTreeMap<String, String> = if set.contains(ISO) {
+            model
+                .keys()
+                .map(|p| {
+                    let recorded = fsi.file_system_path(p, ISO).unwrap();
+                    let shown: Vec<&str> = recorded.split('/').map(|n| n.strip_suffix('.').unwrap_or(n)).collect();
+                    (shown.join("/"), p.clone())
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         let start = fsi.session_start_block();
         let revision = fsi.udf_revision();
+        if set.contains(UDF) {
+            // Every session continues the first one's UDF revision, put before the import or
+            // not (docs/multisession.md; this property found it downgraded to 1.02 once).
+            assert_eq!(revision, history.udf, "UDF revision kept, session {session}");
+        }
+        let close = history.close_last && !random_write && session + 2 == sessions;
+        writer.set_force_media_to_be_closed(close).unwrap();
         fsi.write_session(&writer, &mut |_| {})
             .unwrap_or_else(|e| panic!("session {session} at {start}: {e:?}"));
 
         drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
         let image = std::fs::read(&flat).unwrap();
-        let newest = if random_write { 0 } else { start };
-        let mut starts = vec![newest];
-        if random_write && start > 0 {
-            starts.push(start);
+        let this = Written {
+            start,
+            set,
+            model: model.clone(),
+            iso,
+            revision,
+        };
+        if random_write {
+            check_session(&image, 0, session, &this, "the newest through LBA 16 and 256");
         }
-        for &at in &starts {
-            let here = format!("session {session} read at {at} (starts at {start})");
-            assert_tree(
-                &read_back(&image, at, FileSystems::JOLIET),
-                &model,
-                &format!("Joliet, {here}"),
-            );
-            let iso_tree: Model = read_back(&image, at, FileSystems::ISO9660)
-                .into_iter()
-                .map(|(p, c)| (iso.get(&p).cloned().unwrap_or(p), c))
-                .collect();
-            assert_tree(&iso_tree, &model, &format!("ISO 9660, {here}; names {iso:?}"));
-            if history.udf.is_some() {
-                assert_tree(
-                    &read_back(&image, at, FileSystems::UDF),
-                    &model,
-                    &format!("UDF, {here}"),
-                );
-                let mut reader = SeekBlockReader::new(Cursor::new(&image[..])).unwrap();
-                let volume = read_udf_volume(&mut reader, at).unwrap();
-                assert_eq!(volume.name, format!("S{session}"), "UDF, {here}");
-                assert_eq!(u32::from(volume.revision), revision, "UDF revision, {here}");
-                // Every session continues the first one's UDF revision, put before the import or
-                // not (docs/multisession.md; this property found it downgraded to 1.02 once).
-                assert_eq!(Some(revision), history.udf, "UDF revision kept, {here}");
+        if !random_write || start > 0 {
+            check_session(&image, start, session, &this, "the newest at its start");
+        }
+        for (n, w) in written.iter().enumerate() {
+            if !random_write || w.start > 0 {
+                check_session(&image, w.start, n, w, &format!("after session {session}"));
             }
         }
+        written.push(this);
+    }
+}
+
+/// FileSystemsToCreate after a successful import: the set it had (the disc's when the first
+/// import was refused and the client put it) with the imported file system.
+fn fsi_set_after(before: FileSystems, disc_set: FileSystems, wanted: FileSystems, random_write: bool) -> FileSystems {
+    if random_write && disc_set.contains(UDF) && !before.union(wanted).contains(UDF) {
+        disc_set.union(wanted)
+    } else {
+        before.union(wanted)
     }
 }
 

@@ -335,9 +335,11 @@ impl FileSystemImage {
             return Ok(());
         }
         if item.is_dir {
-            return self.add_directory(&item.path);
+            self.add_directory(&item.path)?;
+        } else {
+            self.add_file(&item.path, imported_data(item, fs)?)?;
         }
-        self.add_file(&item.path, imported_data(item, fs)?)?;
+        // Files and directories alike keep the hidden flag the disc records.
         if item.hidden {
             self.set_hidden(&item.path, true)?;
         }
