@@ -20,7 +20,9 @@
 //! alone is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION at any import, and the history ends there (a
 //! real client could only overwrite the disc, which needs ForceOverwrite: not this property); a
 //! set without UDF after a UDF session (ImportSpecificFileSystem of ISO 9660 or Joliet with the
-//! default set) is B133 too, and then the client puts the disc's set and imports again. On
+//! default set) and UDF put before importing a session without it (no anchor at 256) are B133
+//! too, and then the client puts the disc's set and imports again; on sequential media both are
+//! continued (a session may gain UDF, or ISO 9660 + Joliet). ProbeSpecificFileSystem agrees. On
 //! sequential media the last session is sometimes written with ForceMediaToBeClosed, after which
 //! put_MultisessionInterfaces is IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE (decision table row 10).
 //!
@@ -39,7 +41,7 @@
 //! 16-block ECC unit); the data writer now reads the rest of such a unit back from the disc. It
 //! also found that an imported UDF volume's revision was not carried into the next session.
 //!
-//! Cases: 64 by default; for a long run set the env var PROPTEST_CASES, as
+//! Cases: 128 by default (about 6 s); for a long run set the env var PROPTEST_CASES, as
 //! tests/disc_properties.rs does: `PROPTEST_CASES=1000 cargo test --test multisession_properties`.
 
 mod common;
@@ -129,7 +131,7 @@ fn content() -> impl Strategy<Value = Content> {
             2 => Just(0usize),
             3 => prop::sample::select(vec![2047usize, 2048, 2049, 4095, 4096, 4097]),
             5 => 1usize..=5000,
-            1 => 5000usize..=300 * 1024,
+            2 => 5000usize..=300 * 1024,
         ],
         any::<u8>(),
     )
@@ -145,15 +147,17 @@ fn op() -> impl Strategy<Value = Op> {
         2 => file.prop_map(Op::RemoveFile),
         4 => dir.clone().prop_map(Op::AddDir),
         1 => dir.prop_map(Op::RemoveDir),
-        1 => (any::<usize>(), any::<bool>()).prop_map(|(i, h)| Op::SetHidden(i, h)),
+        2 => (any::<usize>(), any::<bool>()).prop_map(|(i, h)| Op::SetHidden(i, h)),
     ]
 }
 
 /// One session after the first: how it imports (None: ImportFileSystem; Some(i): ImportSpecific
-/// of the i-th file system the disc holds, modulo their number) and its operations.
+/// of the i-th file system the disc holds, modulo their number), the file systems it adds to the
+/// disc's when it puts them before the import, and its operations.
 #[derive(Debug, Clone)]
 struct Session {
     import: Option<usize>,
+    extra: FileSystems,
     ops: Vec<Op>,
 }
 
@@ -161,7 +165,8 @@ struct Session {
 /// CreateRedundantUdfMetadataFiles, whether the first session also sets MultisessionInterfaces
 /// (on a blank disc), whether later sessions put the disc's file systems and revision before the
 /// import (as public scripts do) rather than let the import add them, whether the last session
-/// closes the disc (sequential media), and each session's import and operations.
+/// closes the disc (sequential media), the first session's operations and each later session's import
+/// and operations.
 #[derive(Debug, Clone)]
 struct History {
     profile: Profile,
@@ -171,11 +176,17 @@ struct History {
     seed_first: bool,
     set_before_import: bool,
     close_last: bool,
+    first: Vec<Op>,
     sessions: Vec<Session>,
 }
 
 fn session() -> impl Strategy<Value = Session> {
-    (prop::option::of(0usize..3), prop::collection::vec(op(), 0..7)).prop_map(|(import, ops)| Session { import, ops })
+    (
+        prop::option::of(0usize..3),
+        prop_oneof![4 => Just(FileSystems::NONE), 1 => Just(UDF), 1 => Just(DEFAULT_SET)],
+        prop::collection::vec(op(), 0..7),
+    )
+        .prop_map(|(import, extra, ops)| Session { import, extra, ops })
 }
 
 fn history() -> impl Strategy<Value = History> {
@@ -188,10 +199,11 @@ fn history() -> impl Strategy<Value = History> {
         any::<bool>(),
         any::<bool>(),
         prop::bool::weighted(0.3),
-        prop::collection::vec(session(), 2..=4),
+        prop::collection::vec(op(), 0..9),
+        prop::collection::vec(session(), 1..=3),
     )
         .prop_map(
-            |(profile, set, udf, redundant, seed_first, set_before_import, close_last, sessions)| History {
+            |(profile, set, udf, redundant, seed_first, set_before_import, close_last, first, sessions)| History {
                 profile,
                 set,
                 udf,
@@ -199,6 +211,7 @@ fn history() -> impl Strategy<Value = History> {
                 seed_first,
                 set_before_import,
                 close_last,
+                first,
                 sessions,
             },
         )
@@ -452,15 +465,22 @@ fn run(history: &History) {
     let sessions = 1 + history.sessions.len();
     for session in 0..sessions {
         let ops: &[Op] = match session {
-            0 => &[],
+            0 => &history.first,
             n => &history.sessions[n - 1].ops,
         };
         let mut fsi = FileSystemImage::new();
         fsi.set_fixed_time(Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000 + session as u64)));
         fsi.set_volume_name(&format!("S{session}")).unwrap();
         let disc_set = written.last().map_or(history.set, |w| w.set);
+        // What the image holds when the session imports: the disc's file systems (and the
+        // session's extra ones) when they are put first, else the defaults.
+        let before = match session {
+            0 => disc_set,
+            n if history.set_before_import => disc_set.union(history.sessions[n - 1].extra),
+            _ => DEFAULT_SET,
+        };
         if session == 0 || history.set_before_import {
-            fsi.set_file_systems_to_create(disc_set).unwrap();
+            fsi.set_file_systems_to_create(before).unwrap();
             fsi.set_udf_revision(history.udf).unwrap();
         }
         let feature = fsi.set_create_redundant_udf_metadata_files(history.redundant).unwrap();
@@ -517,14 +537,10 @@ fn run(history: &History) {
                 None => fsi.import_file_system(),
                 Some(_) => fsi.import_specific_file_system(wanted),
             };
-            let before = if session == 0 || history.set_before_import {
-                disc_set
-            } else {
-                DEFAULT_SET
-            };
             if random_write && disc_set == ISO {
                 // B133 row 1 (imapi2.md §4 trap 8): nothing imported, and a real client stops
                 // (writing without the import would overwrite the disc: ForceOverwrite).
+                assert!(!fsi.probe_specific_file_system(wanted).unwrap(), "session {session}");
                 assert_eq!(
                     import(&mut fsi).map_err(|e| e.code),
                     Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
@@ -534,9 +550,17 @@ fn run(history: &History) {
                 assert_eq!(fsi.imported_volume_name(), None);
                 return;
             }
-            if random_write && disc_set.contains(UDF) && !before.union(wanted).contains(UDF) {
-                // B133 row 3: the anchor at 256 could not be repointed. The client puts the
-                // disc's file systems (free again: nothing was imported) and imports again.
+            // B133 rows 2 and 3: UDF after a session without an anchor at 256 (nothing to chain
+            // the new volume through), or a set without UDF after a UDF session (the anchor could
+            // not be repointed). The client puts the disc's file systems (free again: nothing was
+            // imported) and imports again.
+            let incompatible = random_write && disc_set.contains(UDF) != before.union(wanted).contains(UDF);
+            assert_eq!(
+                fsi.probe_specific_file_system(wanted).unwrap(),
+                !incompatible,
+                "ProbeSpecificFileSystem({wanted}), session {session}"
+            );
+            if incompatible {
                 assert_eq!(
                     import(&mut fsi).map_err(|e| e.code),
                     Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
@@ -546,11 +570,8 @@ fn run(history: &History) {
                 fsi.set_file_systems_to_create(disc_set).unwrap();
             }
             assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
-            assert_eq!(
-                fsi.file_systems_to_create(),
-                fsi_set_after(before, disc_set, wanted, random_write),
-                "session {session}"
-            );
+            let after = if incompatible { disc_set } else { before };
+            assert_eq!(fsi.file_systems_to_create(), after.union(wanted), "session {session}");
             if disc_set.contains(UDF) && fsi.file_systems_to_create().contains(UDF) {
                 assert_eq!(fsi.udf_revision(), history.udf, "session {session}");
             }
@@ -621,19 +642,9 @@ fn run(history: &History) {
     }
 }
 
-/// FileSystemsToCreate after a successful import: the set it had (the disc's when the first
-/// import was refused and the client put it) with the imported file system.
-fn fsi_set_after(before: FileSystems, disc_set: FileSystems, wanted: FileSystems, random_write: bool) -> FileSystems {
-    if random_write && disc_set.contains(UDF) && !before.union(wanted).contains(UDF) {
-        disc_set.union(wanted)
-    } else {
-        before.union(wanted)
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(128),
         failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
         ..ProptestConfig::default()
     })]
