@@ -17,8 +17,9 @@
 //! file system joins FileSystemsToCreate (so a session that let ImportFileSystem pick ISO 9660 or
 //! UDF on top of the defaults gains Joliet), the UDF revision is the disc's. On random-writable
 //! media the refusals of the B133 table are predicted exactly: a previous session of ISO 9660
-//! alone is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION at any import, and the history ends there (a
-//! real client could only overwrite the disc, which needs ForceOverwrite: not this property); a
+//! alone is IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION at any import, and then the client overwrites
+//! the disc from LBA 0 with a new image (the writer refuses it as E_IMAPI_DF2DATA_MEDIA_NOT_BLANK
+//! until ForceOverwrite, docs/errors.md) and the history goes on from that new first session; a
 //! set without UDF after a UDF session (ImportSpecificFileSystem of ISO 9660 or Joliet with the
 //! default set) and UDF put before importing a session without it (no anchor at 256) are B133
 //! too, and then the client puts the disc's set and imports again; on sequential media both are
@@ -508,84 +509,103 @@ fn run(history: &History) {
                 assert_eq!(code(got), Err(HResult::IMAPI_E_IMPORT_SEEK_FAILURE));
             }
         }
-        if let Some(previous) = written.last() {
-            let got = fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()));
-            if history.close_last && !random_write && session + 1 == sessions {
-                // The disc was closed by ForceMediaToBeClosed: no candidate is supported on the
-                // current media state (decision table row 10). The history ends.
-                assert_eq!(
-                    code(got),
-                    Err(HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE),
-                    "session {session} after a closed disc"
-                );
-                return;
-            }
-            got.unwrap();
-            assert_eq!(
-                fsi.identify_file_systems_on_disc().unwrap(),
-                disc_set,
-                "session {session}"
-            );
-            let wanted = match history.sessions[session - 1].import {
-                None => default_import(disc_set),
-                Some(i) => {
-                    let held: Vec<FileSystems> = disc_set.each().collect();
-                    held[i % held.len()]
+        // Set when the client overwrites the disc from LBA 0 instead of continuing it.
+        let mut overwrite = false;
+        if let Some(previous) = written.last().cloned()
+            && 'import: {
+                let got = fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()));
+                if history.close_last && !random_write && session + 1 == sessions {
+                    // The disc was closed by ForceMediaToBeClosed: no candidate is supported on the
+                    // current media state (decision table row 10). The history ends.
+                    assert_eq!(
+                        code(got),
+                        Err(HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE),
+                        "session {session} after a closed disc"
+                    );
+                    return;
                 }
-            };
-            let import = |fsi: &mut FileSystemImage| match history.sessions[session - 1].import {
-                None => fsi.import_file_system(),
-                Some(_) => fsi.import_specific_file_system(wanted),
-            };
-            if random_write && disc_set == ISO {
-                // B133 row 1 (imapi2.md §4 trap 8): nothing imported, and a real client stops
-                // (writing without the import would overwrite the disc: ForceOverwrite).
-                assert!(!fsi.probe_specific_file_system(wanted).unwrap(), "session {session}");
+                got.unwrap();
                 assert_eq!(
-                    import(&mut fsi).map_err(|e| e.code),
-                    Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
+                    fsi.identify_file_systems_on_disc().unwrap(),
+                    disc_set,
                     "session {session}"
                 );
-                assert_eq!(image_tree(&fsi), BTreeMap::new());
-                assert_eq!(fsi.imported_volume_name(), None);
-                return;
-            }
-            // B133 rows 2 and 3: UDF after a session without an anchor at 256 (nothing to chain
-            // the new volume through), or a set without UDF after a UDF session (the anchor could
-            // not be repointed). The client puts the disc's file systems (free again: nothing was
-            // imported) and imports again.
-            let incompatible = random_write && disc_set.contains(UDF) != before.union(wanted).contains(UDF);
-            assert_eq!(
-                fsi.probe_specific_file_system(wanted).unwrap(),
-                !incompatible,
-                "ProbeSpecificFileSystem({wanted}), session {session}"
-            );
-            if incompatible {
+                let wanted = match history.sessions[session - 1].import {
+                    None => default_import(disc_set),
+                    Some(i) => {
+                        let held: Vec<FileSystems> = disc_set.each().collect();
+                        held[i % held.len()]
+                    }
+                };
+                let import = |fsi: &mut FileSystemImage| match history.sessions[session - 1].import {
+                    None => fsi.import_file_system(),
+                    Some(_) => fsi.import_specific_file_system(wanted),
+                };
+                if random_write && disc_set == ISO {
+                    // B133 row 1 (imapi2.md §4 trap 8): nothing imported. The client cannot continue
+                    // the disc and overwrites it from LBA 0: a new image without
+                    // MultisessionInterfaces, with no multisession object InUse, which the data
+                    // writer refuses as E_IMAPI_DF2DATA_MEDIA_NOT_BLANK unless ForceOverwrite
+                    // (docs/errors.md, Write row 13).
+                    assert!(!fsi.probe_specific_file_system(wanted).unwrap(), "session {session}");
+                    assert_eq!(
+                        import(&mut fsi).map_err(|e| e.code),
+                        Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
+                        "session {session}"
+                    );
+                    assert_eq!(image_tree(&fsi), BTreeMap::new());
+                    assert_eq!(fsi.imported_volume_name(), None);
+                    break 'import true;
+                }
+                // B133 rows 2 and 3: UDF after a session without an anchor at 256 (nothing to chain
+                // the new volume through), or a set without UDF after a UDF session (the anchor could
+                // not be repointed). The client puts the disc's file systems (free again: nothing was
+                // imported) and imports again.
+                let incompatible = random_write && disc_set.contains(UDF) != before.union(wanted).contains(UDF);
                 assert_eq!(
-                    import(&mut fsi).map_err(|e| e.code),
-                    Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
-                    "session {session}"
+                    fsi.probe_specific_file_system(wanted).unwrap(),
+                    !incompatible,
+                    "ProbeSpecificFileSystem({wanted}), session {session}"
                 );
-                assert_eq!(image_tree(&fsi), BTreeMap::new());
-                fsi.set_file_systems_to_create(disc_set).unwrap();
+                if incompatible {
+                    assert_eq!(
+                        import(&mut fsi).map_err(|e| e.code),
+                        Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
+                        "session {session}"
+                    );
+                    assert_eq!(image_tree(&fsi), BTreeMap::new());
+                    fsi.set_file_systems_to_create(disc_set).unwrap();
+                }
+                assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
+                let after = if incompatible { disc_set } else { before };
+                assert_eq!(fsi.file_systems_to_create(), after.union(wanted), "session {session}");
+                if disc_set.contains(UDF) && fsi.file_systems_to_create().contains(UDF) {
+                    assert_eq!(fsi.udf_revision(), history.udf, "session {session}");
+                }
+                let expected_name = format!("S{}", session - 1);
+                assert_eq!(fsi.imported_volume_name(), Some(expected_name.as_str()));
+                if wanted == ISO {
+                    // The imported names are the ISO 9660 ones the previous session recorded.
+                    let by_model: BTreeMap<&String, &String> = previous.iso.iter().map(|(i, m)| (m, i)).collect();
+                    model = model
+                        .into_iter()
+                        .map(|(p, e)| (by_model.get(&p).map_or(p, |i| (*i).clone()), e))
+                        .collect();
+                }
+                assert_eq!(image_tree(&fsi), sizes(&model), "session {session} imports the model");
+                false
             }
-            assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
-            let after = if incompatible { disc_set } else { before };
-            assert_eq!(fsi.file_systems_to_create(), after.union(wanted), "session {session}");
-            if disc_set.contains(UDF) && fsi.file_systems_to_create().contains(UDF) {
-                assert_eq!(fsi.udf_revision(), history.udf, "session {session}");
+        {
+            for object in writer.multisession_interfaces().unwrap() {
+                object.set_in_use(false);
             }
-            let expected_name = format!("S{}", session - 1);
-            assert_eq!(fsi.imported_volume_name(), Some(expected_name.as_str()));
-            if wanted == ISO {
-                // The imported names are the ISO 9660 ones the previous session recorded.
-                let by_model: BTreeMap<&String, &String> = previous.iso.iter().map(|(i, m)| (m, i)).collect();
-                model = model
-                    .into_iter()
-                    .map(|(p, e)| (by_model.get(&p).map_or(p, |i| (*i).clone()), e))
-                    .collect();
-            }
-            assert_eq!(image_tree(&fsi), sizes(&model), "session {session} imports the model");
+            fsi = FileSystemImage::new();
+            fsi.set_fixed_time(Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000 + session as u64)));
+            fsi.set_volume_name(&format!("S{session}")).unwrap();
+            fsi.set_file_systems_to_create(disc_set).unwrap();
+            model.clear();
+            written.clear();
+            overwrite = true;
         }
         for &op in ops {
             apply(&mut fsi, &mut model, op);
@@ -615,8 +635,17 @@ fn run(history: &History) {
         }
         let close = history.close_last && !random_write && session + 2 == sessions;
         writer.set_force_media_to_be_closed(close).unwrap();
+        if overwrite {
+            assert_eq!(
+                code(fsi.write_session(&writer, &mut |_| {})),
+                Err(HResult::E_IMAPI_DF2DATA_MEDIA_NOT_BLANK),
+                "session {session} overwrites without ForceOverwrite"
+            );
+            writer.set_force_overwrite(true);
+        }
         fsi.write_session(&writer, &mut |_| {})
             .unwrap_or_else(|e| panic!("session {session} at {start}: {e:?}"));
+        writer.set_force_overwrite(false);
 
         drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
         let image = std::fs::read(&flat).unwrap();
