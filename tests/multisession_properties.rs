@@ -24,8 +24,10 @@
 //! default set) and UDF put before importing a session without it (no anchor at 256) are B133
 //! too, and then the client puts the disc's set and imports again; on sequential media both are
 //! continued (a session may gain UDF, or ISO 9660 + Joliet). ProbeSpecificFileSystem agrees. On
-//! sequential media the last session is sometimes written with ForceMediaToBeClosed, after which
-//! put_MultisessionInterfaces is IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE (decision table row 10).
+//! the last session is sometimes written with ForceMediaToBeClosed, after which on sequential
+//! media put_MultisessionInterfaces is IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE (decision table row
+//! 10) while random-writable media are continued; sometimes DVD+R and DVD+R DL keep the consumer
+//! compatibility mode, which closes them after the first session (docs/data-writer.md).
 //!
 //! After every session the disc, exported as a flat image, is read at the newest session
 //! (sequential media: the last session's start; random-writable media: LBA 0, and also at the
@@ -177,6 +179,9 @@ struct History {
     seed_first: bool,
     set_before_import: bool,
     close_last: bool,
+    /// DisableConsumerDvdCompatibilityMode and DvdPlusRDlMultisession left at their defaults:
+    /// DVD+R and DVD+R DL are closed after every write (docs/data-writer.md).
+    compatible: bool,
     first: Vec<Op>,
     sessions: Vec<Session>,
 }
@@ -199,12 +204,22 @@ fn history() -> impl Strategy<Value = History> {
         prop::bool::weighted(0.7),
         any::<bool>(),
         any::<bool>(),
-        prop::bool::weighted(0.3),
+        (prop::bool::weighted(0.3), prop::bool::weighted(0.15)),
         prop::collection::vec(op(), 0..9),
         prop::collection::vec(session(), 1..=3),
     )
         .prop_map(
-            |(profile, set, udf, redundant, seed_first, set_before_import, close_last, first, sessions)| History {
+            |(
+                profile,
+                set,
+                udf,
+                redundant,
+                seed_first,
+                set_before_import,
+                (close_last, compatible),
+                first,
+                sessions,
+            )| History {
                 profile,
                 set,
                 udf,
@@ -212,6 +227,7 @@ fn history() -> impl Strategy<Value = History> {
                 seed_first,
                 set_before_import,
                 close_last,
+                compatible,
                 first,
                 sessions,
             },
@@ -455,15 +471,27 @@ fn run(history: &History) {
     let (writer, drive) = common::emulated_writer(disc);
     // DVD+R stays appendable only with the consumer compatibility mode off, DVD+R DL only when it
     // follows the DVD+R column (imapi2.md §2.5; the emulation option of docs/data-writer.md).
-    writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
-    writer
-        .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
-        .unwrap();
+    if !history.compatible {
+        writer.set_disable_consumer_dvd_compatibility_mode(true).unwrap();
+        writer
+            .set_dvd_plus_r_dl_multisession(DvdPlusRDlMultisession::LikeDvdPlusR)
+            .unwrap();
+    }
+    // Whether the write of `session` closes the disc: ForceMediaToBeClosed on the last session,
+    // or a DVD+R / DVD+R DL in the consumer compatibility mode (every write). Random-writable
+    // media stay writable (ForceMediaToBeClosed only finishes a DVD+RW background format), so the
+    // RandomWrite object still fits them (docs/multisession.md, the objects).
+    let sessions = 1 + history.sessions.len();
+    let force_close = |session: usize| history.close_last && session + 2 == sessions;
+    let closes = |session: usize| {
+        !random_write
+            && (force_close(session)
+                || (history.compatible && matches!(history.profile, Profile::DvdPlusR | Profile::DvdPlusRDl)))
+    };
     let dir = tempfile::tempdir().unwrap();
     let flat = dir.path().join("disc.img");
     let mut model = Model::new();
     let mut written: Vec<Written> = Vec::new();
-    let sessions = 1 + history.sessions.len();
     for session in 0..sessions {
         let ops: &[Op] = match session {
             0 => &history.first,
@@ -514,9 +542,9 @@ fn run(history: &History) {
         if let Some(previous) = written.last().cloned()
             && 'import: {
                 let got = fsi.set_multisession_interfaces(Some(writer.multisession_interfaces().unwrap()));
-                if history.close_last && !random_write && session + 1 == sessions {
-                    // The disc was closed by ForceMediaToBeClosed: no candidate is supported on the
-                    // current media state (decision table row 10). The history ends.
+                if closes(session - 1) {
+                    // The disc is closed: no candidate is supported on the current media state
+                    // (decision table row 10). The history ends.
                     assert_eq!(
                         code(got),
                         Err(HResult::IMAPI_E_NO_COMPATIBLE_MULTISESSION_TYPE),
@@ -633,8 +661,7 @@ fn run(history: &History) {
             // not (docs/multisession.md; this property found it downgraded to 1.02 once).
             assert_eq!(revision, history.udf, "UDF revision kept, session {session}");
         }
-        let close = history.close_last && !random_write && session + 2 == sessions;
-        writer.set_force_media_to_be_closed(close).unwrap();
+        writer.set_force_media_to_be_closed(force_close(session)).unwrap();
         if overwrite {
             assert_eq!(
                 code(fsi.write_session(&writer, &mut |_| {})),
