@@ -195,43 +195,21 @@ fn session() -> impl Strategy<Value = Session> {
         .prop_map(|(import, extra, ops)| Session { import, extra, ops })
 }
 
-fn history() -> impl Strategy<Value = History> {
-    let profiles: Vec<Profile> = SEQUENTIAL.iter().chain(&RANDOM_WRITABLE).copied().collect();
-    (
-        prop::sample::select(profiles),
-        prop::sample::select(SETS.to_vec()),
-        prop::sample::select(UDF_REVISIONS.to_vec()),
-        prop::bool::weighted(0.7),
-        any::<bool>(),
-        any::<bool>(),
-        (prop::bool::weighted(0.3), prop::bool::weighted(0.15)),
-        prop::collection::vec(op(), 0..9),
-        prop::collection::vec(session(), 1..=3),
-    )
-        .prop_map(
-            |(
-                profile,
-                set,
-                udf,
-                redundant,
-                seed_first,
-                set_before_import,
-                (close_last, compatible),
-                first,
-                sessions,
-            )| History {
-                profile,
-                set,
-                udf,
-                redundant,
-                seed_first,
-                set_before_import,
-                close_last,
-                compatible,
-                first,
-                sessions,
-            },
-        )
+prop_compose! {
+    fn history()(
+        profile in prop::sample::select([SEQUENTIAL.as_slice(), RANDOM_WRITABLE.as_slice()].concat()),
+        set in prop::sample::select(SETS.to_vec()),
+        udf in prop::sample::select(UDF_REVISIONS.to_vec()),
+        redundant in prop::bool::weighted(0.7),
+        seed_first in any::<bool>(),
+        set_before_import in any::<bool>(),
+        close_last in prop::bool::weighted(0.3),
+        compatible in prop::bool::weighted(0.15),
+        first in prop::collection::vec(op(), 0..9),
+        sessions in prop::collection::vec(session(), 1..=3),
+    ) -> History {
+        History { profile, set, udf, redundant, seed_first, set_before_import, close_last, compatible, first, sessions }
+    }
 }
 
 /// One item of the expected tree.
