@@ -133,6 +133,8 @@ fn content() -> impl Strategy<Value = Content> {
         prop_oneof![
             2 => Just(0usize),
             3 => prop::sample::select(vec![2047usize, 2048, 2049, 4095, 4096, 4097]),
+            // Around the 16- and 32-block write units.
+            1 => prop::sample::select(vec![32767usize, 32768, 32769, 65535, 65536, 65537]),
             5 => 1usize..=5000,
             2 => 5000usize..=300 * 1024,
         ],
@@ -633,6 +635,23 @@ fn run(history: &History) {
             BTreeMap::new()
         };
         let start = fsi.session_start_block();
+        if let Some(previous) = written.last() {
+            // The next session goes after the previous one: at the NextWritableAddress on
+            // sequential media (StartAddressOfPreviousSession naming the previous one), after the
+            // last logical session at a write unit (16 blocks, 32 on BD-RE) on random-writable
+            // media (docs/multisession.md).
+            assert!(start > previous.start, "session {session} at {start}");
+            if random_write {
+                let unit = if history.profile == Profile::BdRe { 32 } else { 16 };
+                assert_eq!(start % unit, 0, "session {session} at {start}");
+            } else {
+                assert_eq!(writer.next_writable_address().unwrap(), start as i32);
+                assert_eq!(
+                    writer.start_address_of_previous_session().unwrap(),
+                    previous.start as i32
+                );
+            }
+        }
         let revision = fsi.udf_revision();
         if set.contains(UDF) {
             // Every session continues the first one's UDF revision, put before the import or
