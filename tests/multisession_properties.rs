@@ -6,7 +6,8 @@
 //! ImportSpecificFileSystem of a random file system the disc holds — and apply random operations
 //! on a small namespace (three nested directories, so that names collide, come back and
 //! directories empty out): add a file, replace one, remove one, add a directory, remove an empty
-//! one, hide or show an item. Files are empty, small, around the 1- and 2-block boundaries, or
+//! one, hide or show an item — some of them before the import too (the image's files win,
+//! directories merge). Files are empty, small, around the 1- and 2-block boundaries, or
 //! up to 300 KiB so that extents cross the first session's anchor at 256 and the 16/32-block
 //! write units. A model of the tree (names, kinds, hidden flags, contents) says what every
 //! operation must do (the documented error when it is invalid, and then the image is unchanged)
@@ -163,6 +164,9 @@ fn op() -> impl Strategy<Value = Op> {
 struct Session {
     import: Option<usize>,
     extra: FileSystems,
+    /// Operations on the image before the import: its items win over the disc's (files) or merge
+    /// with them (directories).
+    before: Vec<Op>,
     ops: Vec<Op>,
 }
 
@@ -191,10 +195,16 @@ struct History {
 fn session() -> impl Strategy<Value = Session> {
     (
         prop::option::of(0usize..3),
+        prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec(op(), 1..4)],
         prop_oneof![4 => Just(FileSystems::NONE), 1 => Just(UDF), 1 => Just(DEFAULT_SET)],
         prop::collection::vec(op(), 0..7),
     )
-        .prop_map(|(import, extra, ops)| Session { import, extra, ops })
+        .prop_map(|(import, before, extra, ops)| Session {
+            import,
+            extra,
+            before,
+            ops,
+        })
 }
 
 prop_compose! {
@@ -533,6 +543,11 @@ fn run(history: &History) {
                     return;
                 }
                 got.unwrap();
+                // The image's own items, made before the import.
+                let mut mine = Model::new();
+                for &op in &history.sessions[session - 1].before {
+                    apply(&mut fsi, &mut mine, op);
+                }
                 assert_eq!(
                     fsi.identify_file_systems_on_disc().unwrap(),
                     disc_set,
@@ -561,7 +576,7 @@ fn run(history: &History) {
                         Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
                         "session {session}"
                     );
-                    assert_eq!(image_tree(&fsi), BTreeMap::new());
+                    assert_eq!(image_tree(&fsi), sizes(&mine));
                     assert_eq!(fsi.imported_volume_name(), None);
                     break 'import true;
                 }
@@ -581,7 +596,7 @@ fn run(history: &History) {
                         Err(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION),
                         "session {session}"
                     );
-                    assert_eq!(image_tree(&fsi), BTreeMap::new());
+                    assert_eq!(image_tree(&fsi), sizes(&mine));
                     fsi.set_file_systems_to_create(disc_set).unwrap();
                 }
                 assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
@@ -600,6 +615,16 @@ fn run(history: &History) {
                         .map(|(p, e)| (by_model.get(&p).map_or(p, |i| (*i).clone()), e))
                         .collect();
                 }
+                // The image's items win (files, spelled as the image has them); directories merge
+                // (keeping the image's hidden flag); the disc's other items go under the image's
+                // spelling of their parent — parents come first in path order.
+                for (path, entry) in model {
+                    if find(&mine, &path).is_none() {
+                        let at = resolve(&mine, &path).unwrap();
+                        mine.insert(at, entry);
+                    }
+                }
+                model = mine;
                 assert_eq!(image_tree(&fsi), sizes(&model), "session {session} imports the model");
                 false
             }
