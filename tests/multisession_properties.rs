@@ -1,17 +1,18 @@
 //! Random multisession histories through the IMAPI-style API against the emulated drive: a medium
 //! from every multisession kind (sequential and random-writable), a first session of one of the
 //! file-system sets IMAPI writes (ISO 9660 + Joliet, ISO 9660 + Joliet + UDF, UDF alone, ISO 9660
-//! alone, ISO 9660 + UDF) with any of the six UDF revisions and CreateRedundantUdfMetadataFiles
-//! on or off, then further sessions that each import the previous one — ImportFileSystem, or
-//! ImportSpecificFileSystem of a random file system the disc holds — and apply random operations
-//! on a small namespace (three nested directories, so that names collide, come back and
-//! directories empty out): add a file, replace one, remove one, add a directory, remove an empty
-//! one, hide or show an item — some of them before the import too (the image's files win,
-//! directories merge). Files are empty, small, around the 1- and 2-block boundaries, or
-//! up to 300 KiB so that extents cross the first session's anchor at 256 and the 16/32-block
-//! write units. A model of the tree (names, kinds, hidden flags, contents) says what every
-//! operation must do (the documented error when it is invalid, and then the image is unchanged)
-//! and what the disc holds.
+//! alone, ISO 9660 + UDF) with any of the six UDF revisions and CreateRedundantUdfMetadataFiles on
+//! or off, then further sessions that each import the previous one — ImportFileSystem, or
+//! ImportSpecificFileSystem of a random file system the disc holds — and apply random operations on
+//! a small namespace (three nested directories and a name that is a file or a directory, so that
+//! names and kinds collide, come back and directories empty out): add a file, replace one, remove
+//! one, add a directory, remove an empty one, hide or show an item — some of them before the import
+//! too (the image's files win, directories merge, a disc item of the other kind is a type collision
+//! after which the client removes its own items and imports again). Files are empty, small, around
+//! the 1- and 2-block boundaries, or up to 300 KiB so that extents cross the first session's anchor
+//! at 256 and the 16/32-block write units. A model of the tree (names, kinds, hidden flags,
+//! contents) says what every operation must do (the documented error when it is invalid, and then
+//! the image is unchanged) and what the disc holds.
 //!
 //! The import follows docs/multisession.md: names are the imported file system's (ISO 9660 ones
 //! upper case and 8.3, as FileSystemPath reported them when the session was made), the imported
@@ -90,9 +91,12 @@ const SETS: [FileSystems; 5] = [
 ];
 const UDF_REVISIONS: [u32; 6] = [0x102, 0x150, 0x200, 0x201, 0x250, 0x260];
 
-/// The namespace: three directories (each inside the one before) and seven files, some in them.
-const DIRS: [&str; 3] = ["/docs", "/docs/deep", "/docs/deep/er"];
-const FILES: [&str; 7] = [
+/// The namespace: three directories (each inside the one before) and seven files, some in them;
+/// `/pics` is a directory or a file (type collisions, a file on the way of a path).
+const DIRS: [&str; 4] = ["/docs", "/docs/deep", "/docs/deep/er", "/pics"];
+const FILES: [&str; 9] = [
+    "/pics",
+    "/pics/p.jpg",
     "/a.txt",
     "/Readme",
     "/docs/b.bin",
@@ -249,15 +253,31 @@ fn find(model: &Model, path: &str) -> Option<String> {
     model.keys().find(|k| k.eq_ignore_ascii_case(path)).cloned()
 }
 
-/// Where an item added at `path` lands: under its parent as the model spells it (`None` when
-/// there is no such directory).
-fn resolve(model: &Model, path: &str) -> Option<String> {
+/// Where an item at `path` is: under its parent as the model spells it; the error of a path that
+/// cannot be followed — an ancestor missing (IMAPI_E_NOT_IN_FILE_SYSTEM) or a file
+/// (IMAPI_E_NOT_DIR).
+fn resolve(model: &Model, path: &str) -> Result<String, HResult> {
     let p = parent(path);
     if p.is_empty() {
-        return Some(path.to_string());
+        return Ok(path.to_string());
     }
-    let dir = find(model, p)?;
-    model[&dir].data.is_none().then(|| format!("{dir}/{}", leaf(path)))
+    let dir = resolve(model, p)?;
+    match find(model, &dir) {
+        None => Err(HResult::IMAPI_E_NOT_IN_FILE_SYSTEM),
+        Some(d) if model[&d].data.is_some() => Err(HResult::IMAPI_E_NOT_DIR),
+        Some(d) => Ok(format!("{d}/{}", leaf(path))),
+    }
+}
+
+/// What Remove at `path` must do: the model's spelling of the item to remove, or the error
+/// (the path cannot be followed, nothing there, a directory that is not empty).
+fn removal(model: &Model, path: &str) -> Result<String, HResult> {
+    resolve(model, path)?;
+    let found = find(model, path).ok_or(HResult::IMAPI_E_NOT_IN_FILE_SYSTEM)?;
+    if model.keys().any(|p| p.starts_with(&format!("{found}/"))) {
+        return Err(HResult::IMAPI_E_DIR_NOT_EMPTY);
+    }
+    Ok(found)
 }
 
 fn code(result: ImapiResult<()>) -> Result<(), HResult> {
@@ -303,11 +323,26 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
             None => fsi.add_directory(path),
         };
         match resolve(model, path) {
-            None => refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM),
-            Some(_) if find(model, path).is_some() => refused(fsi, got, HResult::IMAPI_E_DUP_NAME),
-            Some(at) => {
+            Err(code) => refused(fsi, got, code),
+            Ok(_) if find(model, path).is_some() => refused(fsi, got, HResult::IMAPI_E_DUP_NAME),
+            Ok(at) => {
                 assert_eq!(code(got), Ok(()), "{op:?}");
                 model.insert(at, Entry { data, hidden: false });
+            }
+        }
+    };
+    // Remove takes a file or an empty directory, whichever op named it.
+    let remove = |fsi: &mut FileSystemImage, model: &mut Model, path: &str| {
+        let got = fsi.remove(path);
+        match removal(model, path) {
+            Err(code) => {
+                refused(fsi, got, code);
+                false
+            }
+            Ok(found) => {
+                assert_eq!(code(got), Ok(()), "{op:?}");
+                model.remove(&found);
+                true
             }
         }
     };
@@ -315,47 +350,15 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
         Op::AddFile(i, c) => add(fsi, model, FILES[i], Some(c.bytes())),
         Op::AddDir(i) => add(fsi, model, DIRS[i], None),
         Op::Replace(i, c) => {
-            let path = FILES[i];
-            let got = fsi.remove(path);
-            if let Some(old) = find(model, path) {
-                assert_eq!(code(got), Ok(()), "{op:?}");
-                assert_eq!(code(fsi.add_file(path, FileData::from_bytes(c.bytes()))), Ok(()));
-                model.remove(&old);
-                let at = resolve(model, path).unwrap();
-                model.insert(
-                    at,
-                    Entry {
-                        data: Some(c.bytes()),
-                        hidden: false,
-                    },
-                );
-            } else {
-                refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM);
+            if remove(fsi, model, FILES[i]) {
+                add(fsi, model, FILES[i], Some(c.bytes()));
             }
         }
         Op::RemoveFile(i) => {
-            let path = FILES[i];
-            let got = fsi.remove(path);
-            if let Some(old) = find(model, path) {
-                assert_eq!(code(got), Ok(()), "{op:?}");
-                model.remove(&old);
-            } else {
-                refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM);
-            }
+            remove(fsi, model, FILES[i]);
         }
         Op::RemoveDir(i) => {
-            let path = DIRS[i];
-            let got = fsi.remove(path);
-            match find(model, path) {
-                None => refused(fsi, got, HResult::IMAPI_E_NOT_IN_FILE_SYSTEM),
-                Some(dir) if model.keys().any(|p| p.starts_with(&format!("{dir}/"))) => {
-                    refused(fsi, got, HResult::IMAPI_E_DIR_NOT_EMPTY)
-                }
-                Some(dir) => {
-                    assert_eq!(code(got), Ok(()), "{op:?}");
-                    model.remove(&dir);
-                }
-            }
+            remove(fsi, model, DIRS[i]);
         }
         Op::SetHidden(n, hidden) => {
             if model.is_empty() {
@@ -599,14 +602,6 @@ fn run(history: &History) {
                     assert_eq!(image_tree(&fsi), sizes(&mine));
                     fsi.set_file_systems_to_create(disc_set).unwrap();
                 }
-                assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
-                let after = if incompatible { disc_set } else { before };
-                assert_eq!(fsi.file_systems_to_create(), after.union(wanted), "session {session}");
-                if disc_set.contains(UDF) && fsi.file_systems_to_create().contains(UDF) {
-                    assert_eq!(fsi.udf_revision(), history.udf, "session {session}");
-                }
-                let expected_name = format!("S{}", session - 1);
-                assert_eq!(fsi.imported_volume_name(), Some(expected_name.as_str()));
                 if wanted == ISO {
                     // The imported names are the ISO 9660 ones the previous session recorded.
                     let by_model: BTreeMap<&String, &String> = previous.iso.iter().map(|(i, m)| (m, i)).collect();
@@ -615,6 +610,34 @@ fn run(history: &History) {
                         .map(|(p, e)| (by_model.get(&p).map_or(p, |i| (*i).clone()), e))
                         .collect();
                 }
+                // A disc item of the other kind than the image's at its path: a type collision,
+                // nothing imported (docs/multisession.md, merging). The client gives way: it
+                // removes its own items (children first) and imports again.
+                let collision = model.iter().find_map(|(path, entry)| {
+                    let mine = &mine[&find(&mine, path)?];
+                    match (entry.data.is_some(), mine.data.is_some()) {
+                        (true, false) => Some(HResult::IMAPI_E_IMPORT_TYPE_COLLISION_FILE_EXISTS_AS_DIRECTORY),
+                        (false, true) => Some(HResult::IMAPI_E_IMPORT_TYPE_COLLISION_DIRECTORY_EXISTS_AS_FILE),
+                        _ => None,
+                    }
+                });
+                if let Some(expected) = collision {
+                    assert_eq!(import(&mut fsi).map_err(|e| e.code), Err(expected), "session {session}");
+                    assert_eq!(image_tree(&fsi), sizes(&mine), "session {session} after a collision");
+                    assert_eq!(fsi.imported_volume_name(), None);
+                    for path in mine.keys().rev() {
+                        assert_eq!(code(fsi.remove(path)), Ok(()), "{path}");
+                    }
+                    mine.clear();
+                }
+                assert_eq!(import(&mut fsi).unwrap(), wanted, "session {session}");
+                let after = if incompatible { disc_set } else { before };
+                assert_eq!(fsi.file_systems_to_create(), after.union(wanted), "session {session}");
+                if disc_set.contains(UDF) && fsi.file_systems_to_create().contains(UDF) {
+                    assert_eq!(fsi.udf_revision(), history.udf, "session {session}");
+                }
+                let expected_name = format!("S{}", session - 1);
+                assert_eq!(fsi.imported_volume_name(), Some(expected_name.as_str()));
                 // The image's items win (files, spelled as the image has them); directories merge
                 // (keeping the image's hidden flag); the disc's other items go under the image's
                 // spelling of their parent — parents come first in path order.
