@@ -35,7 +35,7 @@
 //! (sequential media: the last session's start; random-writable media: LBA 0, and also at the
 //! logical session's own start) through every file system the session holds — Joliet, ISO 9660
 //! (names as the image builder reported them) and UDF: exactly the model's tree, hidden flags and
-//! contents (and the UDF volume name and revision). Every earlier session still reads back as the
+//! contents, the volume name (and the UDF revision). Every earlier session still reads back as the
 //! model was after it: at its start on sequential media, at its own start on random-writable
 //! media (not the first logical session, whose descriptors at 16 and anchor at 256 now name the
 //! newest). The next session's tree right after the import is the model too. No peers here: the
@@ -373,9 +373,10 @@ fn apply(fsi: &mut FileSystemImage, model: &mut Model, op: Op) {
 
 /// The tree of `fs` in the session at `start` of the flat image `disc`, with every file's bytes
 /// and every item's hidden flag.
-fn read_back(disc: &[u8], start: u32, fs: FileSystems) -> Model {
+fn read_back(disc: &[u8], start: u32, fs: FileSystems, volume: &str) -> Model {
     let mut reader = SeekBlockReader::new(Cursor::new(disc)).unwrap();
     let tree = read_tree(&mut reader, start, fs).unwrap_or_else(|e| panic!("{fs} at {start}: {e:?}"));
+    assert_eq!(tree.volume_name, volume, "{fs} at {start}");
     let mut found = Model::new();
     for item in &tree.items {
         let data = (!item.is_dir).then(|| {
@@ -418,7 +419,7 @@ fn assert_tree(found: &Model, model: &Model, what: &str) {
 
 /// What a session left on the disc: where it starts, its file systems, the model after it, its
 /// ISO 9660 names (as read, without the `.` of a name without extension → model path) and its
-/// UDF revision.
+/// UDF revision and volume name.
 #[derive(Debug, Clone)]
 struct Written {
     start: u32,
@@ -426,26 +427,33 @@ struct Written {
     model: Model,
     iso: BTreeMap<String, String>,
     revision: u32,
+    /// The volume name every file system records.
+    name: String,
 }
 
 /// Reads the session `w` (number `n`) at `at` of `image` through each of its file systems.
 fn check_session(image: &[u8], at: u32, n: usize, w: &Written, what: &str) {
     let here = format!("session {n} read at {at} (starts at {}), {what}", w.start);
+    let name = &w.name;
     if w.set.contains(JOLIET) {
-        assert_tree(&read_back(image, at, JOLIET), &w.model, &format!("Joliet, {here}"));
+        assert_tree(
+            &read_back(image, at, JOLIET, name),
+            &w.model,
+            &format!("Joliet, {here}"),
+        );
     }
     if w.set.contains(ISO) {
-        let iso_tree: Model = read_back(image, at, ISO)
+        let iso_tree: Model = read_back(image, at, ISO, name)
             .into_iter()
             .map(|(p, c)| (w.iso.get(&p).cloned().unwrap_or(p), c))
             .collect();
         assert_tree(&iso_tree, &w.model, &format!("ISO 9660, {here}; names {:?}", w.iso));
     }
     if w.set.contains(UDF) {
-        assert_tree(&read_back(image, at, UDF), &w.model, &format!("UDF, {here}"));
+        assert_tree(&read_back(image, at, UDF, name), &w.model, &format!("UDF, {here}"));
         let mut reader = SeekBlockReader::new(Cursor::new(image)).unwrap();
         let volume = read_udf_volume(&mut reader, at).unwrap();
-        assert_eq!(volume.name, format!("S{n}"), "UDF, {here}");
+        assert_eq!(&volume.name, name, "UDF, {here}");
         assert_eq!(u32::from(volume.revision), w.revision, "UDF revision, {here}");
     }
 }
@@ -727,6 +735,7 @@ fn run(history: &History) {
             model: model.clone(),
             iso,
             revision,
+            name: format!("S{session}"),
         };
         if random_write {
             check_session(&image, 0, session, &this, "the newest through LBA 16 and 256");
