@@ -10,7 +10,7 @@
 use super::read::BlockReader;
 use super::read::block::BLOCK;
 use super::read::read_udf_volume;
-use super::udf::descriptor::{TAG_AVDP, check_tag, finish_tag, u32_at};
+use super::udf::descriptor::{is_anchor_at, relocate_tag, u32_at};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
@@ -32,8 +32,7 @@ pub const FIRST_ANCHOR: u32 = 256;
 /// location. A block that cannot be read holds none.
 pub fn anchor_at(disc: &mut dyn BlockReader, lba: u32) -> bool {
     let mut block = vec![0u8; BLOCK];
-    disc.read_blocks(lba, &mut block).is_ok()
-        && check_tag(&block).is_some_and(|tag| tag.ident == TAG_AVDP && tag.location == lba)
+    disc.read_blocks(lba, &mut block).is_ok() && is_anchor_at(&block, lba)
 }
 
 /// Where the next logical session starts: after the volume the disc holds — the ISO 9660 volume
@@ -64,7 +63,9 @@ fn iso9660_volume_end(reader: &mut dyn BlockReader) -> Option<u32> {
 fn udf_volume_end(reader: &mut dyn BlockReader) -> Option<u32> {
     let mut anchor = vec![0u8; BLOCK];
     reader.read_blocks(FIRST_ANCHOR, &mut anchor).ok()?;
-    check_tag(&anchor).filter(|t| t.ident == TAG_AVDP && t.location == FIRST_ANCHOR)?;
+    if !is_anchor_at(&anchor, FIRST_ANCHOR) {
+        return None;
+    }
     let extent_end = |at: usize| u32_at(&anchor, at + 4).saturating_add(u32_at(&anchor, at).div_ceil(BLOCK as u32));
     let partition = read_udf_volume(reader, 0).ok()?.physical_partition;
     let end = partition
@@ -144,16 +145,15 @@ impl LogicalSession {
         }
         let anchor = if session_blocks > FIRST_ANCHOR {
             read_session_block(session, FIRST_ANCHOR, &mut block)?;
-            match check_tag(&block) {
-                Some(tag) if tag.ident == TAG_AVDP && tag.location == start + FIRST_ANCHOR => {
-                    if !anchor_at(disc, FIRST_ANCHOR) {
-                        return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
-                    }
-                    // The session's own anchor, relocated: same extents, tag location 256.
-                    finish_tag(&mut block, tag.ident, tag.version, FIRST_ANCHOR, tag.crc_len);
-                    Some(block)
+            if is_anchor_at(&block, start + FIRST_ANCHOR) {
+                if !anchor_at(disc, FIRST_ANCHOR) {
+                    return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
                 }
-                _ => None,
+                // The session's own anchor, relocated: same extents, tag location 256.
+                relocate_tag(&mut block, FIRST_ANCHOR);
+                Some(block)
+            } else {
+                None
             }
         } else {
             None

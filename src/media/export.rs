@@ -13,7 +13,7 @@
 //! the disc: no drive would read it so. The descriptor layouts come from `fsi`'s wire formats.
 
 use crate::fsi::iso9660::descriptor::{TYPE_TERMINATOR, VolumeDescriptor};
-use crate::fsi::udf::descriptor::{TAG_AVDP, check_tag, put_u32, tag_checksum};
+use crate::fsi::udf::descriptor::{is_anchor_at, relocate_tag};
 use crate::media::medium::{Medium, MediumError};
 use crate::media::profile::Family;
 use crate::media::store::SECTOR_BYTES;
@@ -148,11 +148,6 @@ fn recognition_identifier(sector: &[u8]) -> Option<[u8; 5]> {
     RECOGNITION_IDENTIFIERS.contains(&&id).then_some(id)
 }
 
-/// A UDF anchor volume descriptor pointer whose tag says it is at `lba`.
-fn is_anchor_at(sector: &[u8], lba: u32) -> bool {
-    check_tag(sector).is_some_and(|tag| tag.ident == TAG_AVDP && tag.location == lba)
-}
-
 impl Medium {
     /// The sessions holding recorded data, as (number, first LBA), oldest first. Random-writable
     /// media have one physical session at LBA 0 (logical sessions live inside it).
@@ -254,8 +249,7 @@ impl Medium {
         let Some(mut anchor) = self.written_sector(own)?.filter(|s| is_anchor_at(s, own)) else {
             return Ok((UdfAnchor::AsRecorded, None));
         };
-        put_u32(&mut anchor, 12, ANCHOR_LBA);
-        anchor[4] = tag_checksum(&anchor);
+        relocate_tag(&mut anchor, ANCHOR_LBA);
         Ok((UdfAnchor::Moved, Some(anchor)))
     }
 
@@ -320,7 +314,7 @@ impl Medium {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fsi::udf::descriptor::finish_tag;
+    use crate::fsi::udf::descriptor::{TAG_AVDP, check_tag, finish_tag, put_u32};
     use crate::media::{Disc, Profile, WriteParameters};
 
     /// A sector starting with `kind`, the five identifier bytes and version 1, then `fill`.

@@ -122,6 +122,19 @@ pub fn check_tag(desc: &[u8]) -> Option<Tag> {
     })
 }
 
+/// Whether `desc` is an anchor volume descriptor pointer whose tag records `lba`: readers take an
+/// anchor only where its tag says it is (udf-iso.md §2.3, §4.7).
+pub fn is_anchor_at(desc: &[u8], lba: u32) -> bool {
+    check_tag(desc).is_some_and(|tag| tag.ident == TAG_AVDP && tag.location == lba)
+}
+
+/// Makes the descriptor in `desc` one recorded at `lba`: its tag location changes and the checksum
+/// follows. The CRC covers only the bytes after the tag, so it stays (ECMA-167 3/7.2).
+pub fn relocate_tag(desc: &mut [u8], lba: u32) {
+    put_u32(desc, 12, lba);
+    desc[4] = tag_checksum(desc);
+}
+
 /// OSTA CS0 compressed Unicode: 8 (one byte per character) when every character is ≤ U+00FF,
 /// else 16 (UTF-16BE).
 pub fn cs0_encode(text: &str) -> Vec<u8> {
