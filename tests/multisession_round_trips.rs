@@ -10,7 +10,6 @@
 mod common;
 
 use burnbench::burn::DvdPlusRDlMultisession;
-use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems};
 use burnbench::media::export::SessionChoice;
 use burnbench::media::{Disc, Profile};
@@ -115,15 +114,11 @@ fn check(profile: Profile, disc: Disc) {
         newest,
         views,
     } = five_sessions(disc);
-    let mut reader = SeekBlockReader::new(std::io::Cursor::new(&image[..])).unwrap();
-    let tree = read_tree(&mut reader, newest, FileSystems::JOLIET).unwrap();
-    let mut found = BTreeMap::new();
-    for item in tree.items.iter().filter(|i| !i.is_dir) {
-        let mut data = Vec::new();
-        read_file(&mut reader, item, &mut data).unwrap();
-        found.insert(item.path.clone(), data);
-    }
-    assert_eq!(found, expected, "{profile:?}");
+    assert_eq!(
+        common::session_files(&image, newest, FileSystems::JOLIET),
+        expected,
+        "{profile:?}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let flat = dir.path().join("disc.img");
     std::fs::write(&flat, &image).unwrap();

@@ -7,7 +7,7 @@
 mod common;
 
 use burnbench::fsi::random_write::next_logical_session;
-use burnbench::fsi::read::{BlockReader, SeekBlockReader, read_file, read_tree, read_udf_volume};
+use burnbench::fsi::read::{BlockReader, SeekBlockReader, read_udf_volume};
 use burnbench::fsi::{FileData, FileSystemImage, FileSystems, FsiItemType};
 use burnbench::media::{Disc, Profile};
 use std::collections::BTreeMap;
@@ -29,19 +29,6 @@ fn bytes_of(stream: &mut (impl Read + Seek)) -> Vec<u8> {
     stream.seek(SeekFrom::Start(0)).unwrap();
     stream.read_to_end(&mut bytes).unwrap();
     bytes
-}
-
-/// Every file of `fs`'s tree in the session at `start` of `disc`, with its bytes.
-fn files(disc: &[u8], start: u32, fs: FileSystems) -> BTreeMap<String, Vec<u8>> {
-    let mut reader = SeekBlockReader::new(Cursor::new(disc)).unwrap();
-    let tree = read_tree(&mut reader, start, fs).unwrap();
-    let mut found = BTreeMap::new();
-    for item in tree.items.iter().filter(|i| !i.is_dir) {
-        let mut data = Vec::new();
-        read_file(&mut reader, item, &mut data).unwrap();
-        found.insert(item.path.clone(), data);
-    }
-    found
 }
 
 /// `7z x` of the whole disc, each listed file with its bytes: 7-Zip opens the UDF view of a
@@ -146,9 +133,9 @@ fn a_udf_logical_session_is_chained_through_the_anchor_at_256() {
     assert_eq!(read_udf_volume(&mut reader, 0).unwrap().name, "TWO");
 
     // Our readers at 0 and at the session's start, and 7-Zip on the whole disc.
-    assert_eq!(files(&disc, 0, FileSystems::UDF), second_files);
-    assert_eq!(files(&disc, 0, FileSystems::JOLIET), second_files);
-    assert_eq!(files(&disc, start, FileSystems::UDF), second_files);
+    assert_eq!(common::session_files(&disc, 0, FileSystems::UDF), second_files);
+    assert_eq!(common::session_files(&disc, 0, FileSystems::JOLIET), second_files);
+    assert_eq!(common::session_files(&disc, start, FileSystems::UDF), second_files);
     if let Some(seven) = seven_zip(&disc) {
         assert_eq!(seven, second_files, "7z");
     }
@@ -238,14 +225,18 @@ fn five_udf_logical_sessions_on_random_writable_media() {
         disc.format_default().unwrap();
         let (expected, image, last_start) = udf_sessions(disc, 5);
         assert!(last_start > 256, "{profile:?}");
-        assert_eq!(files(&image, 0, FileSystems::UDF), expected, "{profile:?} UDF at 0");
         assert_eq!(
-            files(&image, 0, FileSystems::JOLIET),
+            common::session_files(&image, 0, FileSystems::UDF),
+            expected,
+            "{profile:?} UDF at 0"
+        );
+        assert_eq!(
+            common::session_files(&image, 0, FileSystems::JOLIET),
             expected,
             "{profile:?} Joliet at 16"
         );
         assert_eq!(
-            files(&image, last_start, FileSystems::UDF),
+            common::session_files(&image, last_start, FileSystems::UDF),
             expected,
             "{profile:?} UDF at the last session"
         );
@@ -260,12 +251,12 @@ fn three_udf_sessions_on_sequential_media() {
     for profile in [Profile::CdR, Profile::DvdPlusR] {
         let (expected, image, last_start) = udf_sessions(Disc::new(profile), 3);
         assert_eq!(
-            files(&image, last_start, FileSystems::UDF),
+            common::session_files(&image, last_start, FileSystems::UDF),
             expected,
             "{profile:?} UDF at the last session"
         );
         assert_eq!(
-            files(&image, last_start, FileSystems::JOLIET),
+            common::session_files(&image, last_start, FileSystems::JOLIET),
             expected,
             "{profile:?} Joliet"
         );
@@ -343,7 +334,7 @@ fn a_udf_only_logical_session_goes_after_the_previous_one() {
     let flat = dir.path().join("disc.img");
     drive.borrow_mut().medium_mut().unwrap().export(&flat).unwrap();
     let image = std::fs::read(&flat).unwrap();
-    assert_eq!(files(&image, 0, FileSystems::UDF), expected);
+    assert_eq!(common::session_files(&image, 0, FileSystems::UDF), expected);
     if let Some(seven) = seven_zip(&image) {
         assert_eq!(seven, expected, "7z");
     }
@@ -387,6 +378,10 @@ fn the_anchor_unit_on_dvd_rw_restricted_overwrite_keeps_the_first_session() {
         );
     }
     let expected = BTreeMap::from([("/a.txt".to_string(), small)]);
-    assert_eq!(files(&after, 0, FileSystems::UDF), expected, "UDF at 0");
-    assert_eq!(files(&after, 0, FileSystems::JOLIET), expected, "Joliet at 0");
+    assert_eq!(common::session_files(&after, 0, FileSystems::UDF), expected, "UDF at 0");
+    assert_eq!(
+        common::session_files(&after, 0, FileSystems::JOLIET),
+        expected,
+        "Joliet at 0"
+    );
 }

@@ -61,3 +61,22 @@ pub fn emulated_writer(
     writer.set_client_name("burnbench");
     (writer, drive)
 }
+
+/// Every file of `fs`'s tree in the session at `start` of the flat disc image `disc`, keyed by
+/// path, with its bytes (read back by our importer).
+pub fn session_files(
+    disc: &[u8],
+    start: u32,
+    fs: burnbench::fsi::FileSystems,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use burnbench::fsi::read::{SeekBlockReader, read_file, read_tree};
+    let mut reader = SeekBlockReader::new(std::io::Cursor::new(disc)).expect("a readable image");
+    let tree = read_tree(&mut reader, start, fs).unwrap_or_else(|e| panic!("{fs} at {start}: {e:?}"));
+    let mut found = std::collections::BTreeMap::new();
+    for item in tree.items.iter().filter(|i| !i.is_dir) {
+        let mut data = Vec::new();
+        read_file(&mut reader, item, &mut data).expect("the file reads back");
+        found.insert(item.path.clone(), data);
+    }
+    found
+}
