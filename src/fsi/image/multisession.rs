@@ -14,8 +14,8 @@ use crate::fsi::options::{FileSystems, default_file_system_for_import};
 use crate::fsi::random_write::{FIRST_ANCHOR, anchor_at, next_logical_session};
 use crate::fsi::read::block::BLOCK;
 use crate::fsi::read::{
-    AccessType, BlockReader, Extent, ImportedItem, ImportedTree, RecorderBlockReader, identify_file_systems, read_tree,
-    read_udf_volume,
+    AccessType, BlockReader, Extent, ImportedItem, ImportedTree, RecorderBlockReader, UdfVolume, identify_file_systems,
+    read_tree, read_udf_volume,
 };
 use crate::fsi::{FileData, FsiItemType};
 use crate::hresult::{HResult, ImapiError, ImapiResult};
@@ -236,17 +236,17 @@ impl FileSystemImage {
         }
         // The new session carries the imported file system (imapi2.md §3.6: they "must match").
         let systems = self.file_systems.union(fs);
-        let continuation = self.continuation(&mut reader, found)?;
+        let udf = found
+            .contains(FileSystems::UDF)
+            .then(|| read_udf_volume(&mut reader, start));
+        let continuation = self.continuation(&mut reader, found, udf.as_ref())?;
         continuation.check(systems)?;
-        let udf_revision = if found.contains(FileSystems::UDF) && systems.contains(FileSystems::UDF) {
-            match read_udf_volume(&mut reader, start) {
-                Ok(volume) => self.continued_udf_revision(volume.revision)?,
-                Err(e) if fs == FileSystems::UDF => return Err(e),
-                // Joliet or ISO 9660 imported past an unreadable UDF volume: nothing to follow.
-                Err(_) => self.udf_revision,
-            }
-        } else {
-            self.udf_revision
+        let udf_revision = match udf {
+            Some(Ok(volume)) if systems.contains(FileSystems::UDF) => self.continued_udf_revision(volume.revision)?,
+            Some(Err(e)) if fs == FileSystems::UDF => return Err(e),
+            // No UDF to follow: none on the disc, none in the new set, or Joliet / ISO 9660
+            // imported past an unreadable UDF volume.
+            _ => self.udf_revision,
         };
         let tree = read_tree(&mut reader, start, fs)?;
         let disc = self.calculate_disc_identifier()?;
@@ -283,16 +283,23 @@ impl FileSystemImage {
     /// media IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION for a previous session with ISO 9660 alone —
     /// the ImportSpecificFileSystem remarks refuse to continue it (imapi2.md §4 trap 8) — and for a
     /// UDF volume whose partition access type is not Read-Only, which IMAPI cannot master (§3.8).
-    fn continuation(&self, disc: &mut dyn BlockReader, found: FileSystems) -> ImapiResult<Continuation> {
+    /// `udf` is the previous session's UDF volume as read, when `found` holds UDF.
+    fn continuation(
+        &self,
+        disc: &mut dyn BlockReader,
+        found: FileSystems,
+        udf: Option<&ImapiResult<UdfVolume>>,
+    ) -> ImapiResult<Continuation> {
         if self.multisession_in_use().map(MultisessionRef::kind) != Some(MultisessionKind::RandomWrite) {
             return Ok(Continuation::Sequential);
         }
         let iso9660_alone =
             found.contains(FileSystems::ISO9660) && !found.intersects(FileSystems::JOLIET.union(FileSystems::UDF));
-        // Random-writable media hold their logical sessions from LBA 0 (see previous_session).
-        let foreign_udf = found.contains(FileSystems::UDF)
-            && read_udf_volume(disc, 0)
-                .is_ok_and(|volume| volume.physical_partition.access_type != AccessType::ReadOnly);
+        let foreign_udf = udf.is_some_and(|volume| {
+            volume
+                .as_ref()
+                .is_ok_and(|volume| volume.physical_partition.access_type != AccessType::ReadOnly)
+        });
         if iso9660_alone || foreign_udf {
             return Err(ImapiError::new(HResult::IMAPI_E_INCOMPATIBLE_PREVIOUS_SESSION));
         }
@@ -395,8 +402,11 @@ impl FileSystemImage {
         if !found.contains(fs) {
             return Ok(false);
         }
+        let udf = found
+            .contains(FileSystems::UDF)
+            .then(|| read_udf_volume(&mut reader, start));
         let continued = self
-            .continuation(&mut reader, found)
+            .continuation(&mut reader, found, udf.as_ref())
             .and_then(|c| c.check(self.file_systems.union(fs)));
         Ok(continued.is_ok() && read_tree(&mut reader, start, fs).is_ok())
     }
