@@ -47,6 +47,12 @@ struct Image {
     regions: Vec<Region>,
 }
 
+/// Blocks of the image stream: the session's own image, or for a later logical session the disc
+/// from LBA 0 to the end of the session padded to whole write units.
+fn stream_blocks(image: &Image, logical: Option<&LogicalSession>) -> u32 {
+    logical.map_or(image.layout.total_blocks, LogicalSession::end)
+}
+
 /// IFileSystemImageResult2.
 #[derive(Debug, Clone)]
 pub struct FileSystemImageResult {
@@ -140,9 +146,7 @@ impl FileSystemImageResult {
     /// `TotalBlocks`: the blocks of the stream — from LBA 0 to the end of the session padded to
     /// whole write units for a later logical session.
     pub fn total_blocks(&self) -> u32 {
-        self.logical
-            .as_ref()
-            .map_or(self.image.layout.total_blocks, |l| l.end())
+        stream_blocks(&self.image, self.logical.as_deref())
     }
 
     /// `ModifiedBlocks` (IFileSystemImageResult2): the block ranges of the stream to write, in
@@ -212,11 +216,7 @@ pub struct ImageStream {
 impl ImageStream {
     /// Length in bytes.
     pub fn len(&self) -> u64 {
-        let blocks = self
-            .logical
-            .as_ref()
-            .map_or(self.image.layout.total_blocks, |l| l.end());
-        u64::from(blocks) * BLOCK as u64
+        u64::from(stream_blocks(&self.image, self.logical.as_deref())) * BLOCK as u64
     }
 
     /// Length of the session's own image in bytes.
