@@ -2,6 +2,7 @@
 //! software. See `README.md` and `docs/` for the tour; DESIGN notes live in the layer modules.
 
 pub mod adapter;
+pub mod attach;
 pub mod burn;
 pub mod cli;
 pub mod device;

@@ -1,6 +1,7 @@
 //! The `burnbench` command line (clap derive). Parses arguments and prints; everything it calls
 //! is library API that the tests use too (ripgrep's shape: a thin `main.rs`).
 
+mod attach;
 mod burn;
 mod image;
 pub(crate) mod media;
@@ -23,6 +24,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run an unmodified program (xorriso, cdrskin, wodim, growisofs, cdrdao, sg3_utils…) with
+    /// emulated drives as /dev/srN and /dev/sgN, and save the media when it ends
+    Attach(attach::AttachArgs),
+    /// Serve emulated drives to programs started with the preload shim, until interrupted
+    Serve(attach::ServeArgs),
     /// Build ISO 9660 / Joliet / UDF images from host files, list them and extract from them.
     #[command(subcommand)]
     Image(image::ImageCommand),
@@ -53,6 +59,15 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    if let Command::Attach(args) = cli.command {
+        return match attach::attach(args) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("burnbench: {message}");
+                1
+            }
+        };
+    }
     match run(cli) {
         Ok(()) => 0,
         Err(message) => {
@@ -65,6 +80,11 @@ pub fn main() -> i32 {
 /// Run a parsed command; the error is the one line to print.
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Attach(args) => attach::attach(args).and_then(|code| match code {
+            0 => Ok(()),
+            code => Err(format!("the program exited with status {code}")),
+        }),
+        Command::Serve(args) => attach::serve(args),
         Command::Burn(args) => burn::burn(args),
         Command::Erase(args) => burn::erase(args),
         Command::Image(command) => image::run(command),
