@@ -583,7 +583,7 @@ fn gesn_reports_a_profile_change_as_an_operational_change() {
 }
 
 #[test]
-fn mode_sense_has_no_block_descriptors_and_page_05_only_where_it_exists() {
+fn mode_sense_has_no_block_descriptors_and_page_05_on_every_medium_of_a_writer() {
     let mut drive = drive_with("bd-writer", Disc::new(Profile::CdR));
     let (_, page) = data_in(&mut drive, "5a 00 05 00 00 00 00 00 40 00", 64);
     assert_eq!(
@@ -598,8 +598,12 @@ fn mode_sense_has_no_block_descriptors_and_page_05_only_where_it_exists() {
     );
     assert_eq!(page[12], 8, "Mode 1");
     let mut bd = drive_with("bd-writer", Disc::new(Profile::BdRe));
-    let (none, _) = data_in(&mut bd, "5a 00 05 00 00 00 00 00 40 00", 64);
-    assert_eq!(sense_of(&none), Sense::INVALID_FIELD_IN_CDB);
+    // growisofs senses page 05h on DVD+R before its MODE SELECT (mmc.md §1.1): a drive-level page.
+    let (present, page) = data_in(&mut bd, "5a 08 05 00 00 00 00 00 40 00", 64);
+    assert!(present.is_good());
+    assert_eq!(page[8], 0x05);
+    let (unknown, _) = data_in(&mut bd, "5a 00 0b 00 00 00 00 00 40 00", 64);
+    assert_eq!(sense_of(&unknown), Sense::INVALID_FIELD_IN_CDB);
     let (saved, _) = data_in(&mut bd, "5a 00 c5 00 00 00 00 00 40 00", 64);
     assert_eq!(sense_of(&saved), Sense::SAVING_PARAMETERS_NOT_SUPPORTED);
     let (caps, page) = data_in(&mut bd, "5a 00 2a 00 00 00 00 00 ff 00", 255);

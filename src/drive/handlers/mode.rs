@@ -55,8 +55,13 @@ impl Drive {
                 },
                 _ => source.error_recovery,
             }),
+            // A drive-level page: a writer reports it whatever the medium, also where the
+            // medium ignores it (growisofs senses page 05h on DVD+R and stops if it is
+            // refused; mmc.md §1.1), so MODE SELECT can send it back.
             page_code::WRITE_PARAMETERS => {
-                self.page05_family().ok()?;
+                if self.model.writes.is_empty() {
+                    return None;
+                }
                 ModePageRepr::WriteParameters(match control {
                     PageControl::Changeable => changeable_write_parameters(),
                     _ => source.write_parameters.clone(),
@@ -97,7 +102,7 @@ impl Drive {
         };
         let list: Vec<ModePageRepr> = codes.iter().filter_map(|&c| self.mode_page(c, control)).collect();
         if list.is_empty() {
-            // Unknown page, or page 05h on a medium that has none (mmc.md §1.1): 5/24/00 at byte 2.
+            // Unknown page (or page 05h on a drive that writes nothing): 5/24/00 at byte 2.
             return Err(CdbError::invalid_field_in_cdb(2, Some(5)).into());
         }
         let header = if ten { HeaderKind::Ten } else { HeaderKind::Six };
