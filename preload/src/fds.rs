@@ -250,14 +250,3 @@ pub fn adopt_inherited() {
         );
     }
 }
-
-/// Forget every emulated descriptor from `first` up (close_range, closefrom).
-pub fn forget_range(first: u32, last: u32) {
-    let mut table = table();
-    let before = table.entries.len();
-    table
-        .entries
-        .retain(|&fd, _| !(fd as u32 >= first && fd as u32 <= last));
-    let removed = before - table.entries.len();
-    COUNT.fetch_sub(removed, Ordering::Relaxed);
-}

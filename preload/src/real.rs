@@ -76,7 +76,6 @@ real! {
     fn fopen64(path: *const c_char, mode: *const c_char) -> *mut libc::FILE;
     fn freopen(path: *const c_char, mode: *const c_char, stream: *mut libc::FILE) -> *mut libc::FILE;
     fn freopen64(path: *const c_char, mode: *const c_char, stream: *mut libc::FILE) -> *mut libc::FILE;
-    fn fdopen(fd: c_int, mode: *const c_char) -> *mut libc::FILE;
     fn stat(path: *const c_char, buf: *mut libc::stat) -> c_int;
     fn stat64(path: *const c_char, buf: *mut libc::stat64) -> c_int;
     fn lstat(path: *const c_char, buf: *mut libc::stat) -> c_int;
@@ -106,8 +105,12 @@ real! {
     fn __realpath_chk(path: *const c_char, resolved: *mut c_char, resolvedlen: size_t) -> *mut c_char;
     fn canonicalize_file_name(path: *const c_char) -> *mut c_char;
     fn close(fd: c_int) -> c_int;
-    fn close_range(first: c_uint, last: c_uint, flags: c_int) -> c_int;
-    fn closefrom(lowfd: c_int) -> ();
+    fn getxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t;
+    fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t;
+    fn fgetxattr(fd: c_int, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t;
+    fn listxattr(path: *const c_char, list: *mut c_char, size: size_t) -> ssize_t;
+    fn llistxattr(path: *const c_char, list: *mut c_char, size: size_t) -> ssize_t;
+    fn flistxattr(fd: c_int, list: *mut c_char, size: size_t) -> ssize_t;
     fn dup(fd: c_int) -> c_int;
     fn dup2(fd: c_int, newfd: c_int) -> c_int;
     fn dup3(fd: c_int, newfd: c_int, flags: c_int) -> c_int;

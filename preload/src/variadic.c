@@ -1,9 +1,13 @@
-/* The C-variadic libc entry points of the shim. Each reads its optional argument the way glibc
- * does and forwards to a non-variadic Rust function (preload/src/wrappers.rs). */
+/* The C side of the shim: the C-variadic libc entry points (each reads its optional argument the
+ * way glibc does and forwards to a non-variadic Rust function, preload/src/wrappers.rs), and the
+ * stdio stream over an emulated descriptor. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 int bb_open(const char *path, int flags, unsigned int mode);
 int bb_openat(int dirfd, const char *path, int flags, unsigned int mode);
@@ -68,4 +72,36 @@ int ioctl(int fd, unsigned long request, ...) {
     void *arg = va_arg(ap, void *);
     va_end(ap);
     return bb_ioctl(fd, request, arg);
+}
+
+/* A FILE over an emulated descriptor. glibc's own streams read and write through its internal
+ * read/write, which no preload sees, so the stream is a cookie stream whose functions call the
+ * interposed read, write, lseek and close. Its _fileno is the descriptor, so fileno() works as
+ * for fdopen (genisoimage -M reads the drive through fileno(fopen(dev))). */
+static ssize_t bb_cookie_read(void *cookie, char *buf, size_t size) {
+    return read((int)(intptr_t)cookie, buf, size);
+}
+
+static ssize_t bb_cookie_write(void *cookie, const char *buf, size_t size) {
+    return write((int)(intptr_t)cookie, buf, size);
+}
+
+static int bb_cookie_seek(void *cookie, off64_t *offset, int whence) {
+    off64_t at = lseek64((int)(intptr_t)cookie, *offset, whence);
+    if (at < 0)
+        return -1;
+    *offset = at;
+    return 0;
+}
+
+static int bb_cookie_close(void *cookie) {
+    return close((int)(intptr_t)cookie);
+}
+
+FILE *bb_stream(int fd, const char *mode) {
+    cookie_io_functions_t io = {bb_cookie_read, bb_cookie_write, bb_cookie_seek, bb_cookie_close};
+    FILE *stream = fopencookie((void *)(intptr_t)fd, mode, io);
+    if (stream)
+        stream->_fileno = fd;
+    return stream;
 }

@@ -53,8 +53,15 @@ fn open_fake(fake: Fake, flags: c_int) -> Option<c_int> {
     if flags & libc::O_CREAT != 0 && flags & libc::O_EXCL != 0 && !matches!(fake, Fake::Descriptor(_)) {
         return Some(fail(libc::EEXIST));
     }
+    let fresh = |result: Result<c_int, i32>| {
+        // A new descriptor starts with the kernel's defaults (SG_SET_TIMEOUT, reserved size).
+        if let Ok(fd) = result {
+            ioctls::forget(fd);
+        }
+        answer(result)
+    };
     Some(match fake {
-        Fake::Node(node) => answer(fds::open_node(node, flags)),
+        Fake::Node(node) => fresh(fds::open_node(node, flags)),
         Fake::Link(target) => {
             if flags & libc::O_NOFOLLOW != 0 {
                 return Some(fail(libc::ELOOP));
@@ -73,7 +80,7 @@ fn open_fake(fake: Fake, flags: c_int) -> Option<c_int> {
         }
         Fake::Dir => return None,
         // Opening /proc/self/fd/N of a device opens the device again with the new flags.
-        Fake::Descriptor(fd) => answer(fds::open_node(fds::entry(fd)?.node, flags)),
+        Fake::Descriptor(fd) => fresh(fds::open_node(fds::entry(fd)?.node, flags)),
     })
 }
 
@@ -161,6 +168,12 @@ pub unsafe extern "C" fn creat64(path: *const c_char, mode: mode_t) -> c_int {
 // ---------------------------------------------------------------------------------------------
 // stdio
 
+unsafe extern "C" {
+    /// A stdio stream over an emulated descriptor (variadic.c): I/O through the interposed
+    /// functions, `fileno()` the descriptor.
+    fn bb_stream(fd: c_int, mode: *const c_char) -> *mut libc::FILE;
+}
+
 /// open(2) flags for an fopen mode string.
 fn fopen_flags(mode: &[u8]) -> c_int {
     let mut flags = match mode.first() {
@@ -186,8 +199,8 @@ fn fopen_fake(path: *const c_char, mode: *const c_char) -> Option<*mut libc::FIL
         if fd < 0 {
             return Some(std::ptr::null_mut());
         }
-        // SAFETY: `fd` is ours to hand over; fdopen takes the caller's mode string.
-        let file = unsafe { real::fdopen(fd, mode) };
+        // SAFETY: `fd` is ours to hand over; the stream takes the caller's mode string.
+        let file = unsafe { bb_stream(fd, mode) };
         if file.is_null() {
             let errno = crate::errno();
             // SAFETY: closing the descriptor we just opened.
@@ -528,41 +541,80 @@ pub unsafe extern "C" fn canonicalize_file_name(path: *const c_char) -> *mut c_c
 }
 
 // ---------------------------------------------------------------------------------------------
+// extended attributes: device nodes on devtmpfs have none (ls -l asks for security.selinux)
+
+fn xattr_fake(path: *const c_char, list: bool) -> Option<ssize_t> {
+    intercept(|| {
+        classify_at(libc::AT_FDCWD, path)?;
+        Some(if list { 0 } else { fail(libc::ENODATA) })
+    })
+}
+
+fn xattr_fd(fd: c_int, list: bool) -> Option<ssize_t> {
+    intercept(|| fds::is_emulated(fd).then(|| if list { 0 } else { fail(libc::ENODATA) }))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn getxattr(
+    path: *const c_char,
+    name: *const c_char,
+    value: *mut c_void,
+    size: size_t,
+) -> ssize_t {
+    // SAFETY: forwarding.
+    xattr_fake(path, false).unwrap_or_else(|| unsafe { real::getxattr(path, name, value, size) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lgetxattr(
+    path: *const c_char,
+    name: *const c_char,
+    value: *mut c_void,
+    size: size_t,
+) -> ssize_t {
+    // SAFETY: forwarding.
+    xattr_fake(path, false).unwrap_or_else(|| unsafe { real::lgetxattr(path, name, value, size) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fgetxattr(fd: c_int, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t {
+    // SAFETY: forwarding.
+    xattr_fd(fd, false).unwrap_or_else(|| unsafe { real::fgetxattr(fd, name, value, size) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn listxattr(path: *const c_char, list: *mut c_char, size: size_t) -> ssize_t {
+    // SAFETY: forwarding.
+    xattr_fake(path, true).unwrap_or_else(|| unsafe { real::listxattr(path, list, size) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn llistxattr(path: *const c_char, list: *mut c_char, size: size_t) -> ssize_t {
+    // SAFETY: forwarding.
+    xattr_fake(path, true).unwrap_or_else(|| unsafe { real::llistxattr(path, list, size) })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn flistxattr(fd: c_int, list: *mut c_char, size: size_t) -> ssize_t {
+    // SAFETY: forwarding.
+    xattr_fd(fd, true).unwrap_or_else(|| unsafe { real::flistxattr(fd, list, size) })
+}
+
+// ---------------------------------------------------------------------------------------------
 // descriptors: close, dup, fcntl, ioctl
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn close(fd: c_int) -> c_int {
+    // The table entry is not dropped here: a vfork child (python's subprocess) shares the
+    // parent's memory and closes descriptors the parent keeps. Every use checks the descriptor's
+    // socket inode, so a closed and reused number is never taken for the device.
     let _ = intercept(|| {
         let entry = fds::entry(fd)?;
         fds::before_close(fd, &entry);
-        fds::forget(fd);
-        ioctls::forget(fd);
         None::<()>
     });
     // SAFETY: forwarding.
     unsafe { real::close(fd) }
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn close_range(first: c_uint, last: c_uint, flags: c_int) -> c_int {
-    if flags & libc::CLOSE_RANGE_CLOEXEC as c_int == 0 {
-        let _ = intercept(|| {
-            fds::forget_range(first, last);
-            None::<()>
-        });
-    }
-    // SAFETY: forwarding.
-    unsafe { real::close_range(first, last, flags) }
-}
-
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn closefrom(lowfd: c_int) {
-    let _ = intercept(|| {
-        fds::forget_range(lowfd.max(0) as u32, u32::MAX);
-        None::<()>
-    });
-    // SAFETY: forwarding.
-    unsafe { real::closefrom(lowfd) }
 }
 
 fn after_dup(old: c_int, new: c_int) {

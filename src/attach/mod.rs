@@ -21,7 +21,20 @@ pub use server::{AttachedDrive, Server, ServerOptions};
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
+
+/// The program `run_attached` is running (0: none), for `forward_signal`.
+static RUNNING_CHILD: AtomicI32 = AtomicI32::new(0);
+
+/// Pass a signal on to the attached program (async-signal-safe: for a signal handler). The
+/// program ends, `run_attached` returns, and the media are saved as after a normal end.
+pub fn forward_signal(signal: i32) {
+    let pid = RUNNING_CHILD.load(Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: kill() is async-signal-safe and takes no pointers.
+        unsafe { libc::kill(pid, signal) };
+    }
+}
 
 /// File name of the shim library.
 pub const PRELOAD_LIBRARY: &str = "libburnbench_preload.so";
@@ -141,6 +154,7 @@ where
     configure(&mut command, &library, &socket, &numbers);
     let server = Server::new(drives, options);
     let child = command.spawn().map_err(|error| AttachError::Spawn { program, error })?;
+    RUNNING_CHILD.store(child.id() as i32, Ordering::SeqCst);
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let waiter = scope.spawn(|| {
@@ -149,6 +163,7 @@ where
             result
         });
         let served = server.serve(&listener, || done.load(Ordering::SeqCst));
+        RUNNING_CHILD.store(0, Ordering::SeqCst);
         let waited = waiter
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the waiting thread panicked")));

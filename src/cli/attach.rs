@@ -137,9 +137,21 @@ fn check_traces(drives: &mut [Drive]) -> Result<(), String> {
     Ok(())
 }
 
+extern "C" fn forward(signal: libc::c_int) {
+    attach::forward_signal(signal);
+}
+
 /// Returns the program's exit code.
 pub fn attach(args: AttachArgs) -> Result<i32, String> {
     let (numbers, mut drives) = load_drives(&args.drives)?;
+    // SIGTERM / SIGHUP / SIGINT end the program, and then the run as after a normal end (media
+    // saved, socket removed); a terminal's Ctrl-C reaches the program directly as well.
+    // SAFETY: the handler only calls kill(), which is async-signal-safe.
+    unsafe {
+        for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+            libc::signal(signal, forward as *const () as libc::sighandler_t);
+        }
+    }
     let mut command = Command::new(&args.program[0]);
     command.args(&args.program[1..]);
     let status = attach::run_attached(

@@ -290,9 +290,11 @@ mod tests {
     }
 
     #[test]
-    fn writes_pad_the_ecc_block_with_written_zeros() {
+    fn a_cache_flush_pads_the_ecc_block_with_written_zeros() {
         let mut medium = Medium::in_memory(Disc::new(Profile::DvdPlusR));
         medium.write(0, &block(7, 1), &WriteParameters::multisession()).unwrap();
+        assert_eq!(medium.written_runs(0..100), vec![0..1]);
+        medium.synchronize_cache(&WriteParameters::multisession()).unwrap();
         assert_eq!(medium.written_runs(0..100), vec![0..16]);
         let mut out = block(1, 16);
         let extent = medium.read(0, &mut out).unwrap();

@@ -501,6 +501,7 @@ mod tests {
             duration: std::time::Duration::ZERO,
             reached: Default::default(),
             reached_hresults: [HResult::E_IMAPI_DF2DATA_MEDIA_NOT_BLANK].into_iter().collect(),
+            notes: vec![],
         };
         let coverage = Coverage::of(&[result]);
         let row = coverage.codes.iter().find(|c| c.code.code == "0xC0AA0405").unwrap();

@@ -17,6 +17,7 @@ pub mod hex;
 pub mod load;
 mod medium;
 pub mod observed;
+mod program;
 pub mod report;
 pub mod runner;
 pub mod schema;

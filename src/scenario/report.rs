@@ -48,8 +48,11 @@ impl Summary {
     }
 }
 
-/// One line per scenario; a failure adds what was expected, what happened and the trace.
+/// One line per scenario; a failure adds what was expected, what happened and the trace, a
+/// note (steps skipped) a line of its own.
 pub fn human(results: &[ScenarioResult], elapsed: Duration) -> String {
+    // Continuation lines of a multi-line expected / actual (a program's output) line up.
+    let indent = |text: &str| text.replace('\n', "\n                 ");
     let mut out = String::new();
     for result in results {
         let file = result.file.display();
@@ -63,8 +66,8 @@ pub fn human(results: &[ScenarioResult], elapsed: Duration) -> String {
             Verdict::Failed(failure) => {
                 let _ = writeln!(out, "FAIL   {file}  {}", result.name);
                 let _ = writeln!(out, "       step {}: {}", failure.step, failure.label);
-                let _ = writeln!(out, "       expected: {}", failure.expected);
-                let _ = writeln!(out, "       actual:   {}", failure.actual);
+                let _ = writeln!(out, "       expected: {}", indent(&failure.expected));
+                let _ = writeln!(out, "       actual:   {}", indent(&failure.actual));
                 if !failure.trace.is_empty() {
                     let _ = writeln!(out, "       trace:");
                     for line in &failure.trace {
@@ -72,6 +75,9 @@ pub fn human(results: &[ScenarioResult], elapsed: Duration) -> String {
                     }
                 }
             }
+        }
+        for note in &result.notes {
+            let _ = writeln!(out, "       note: {note}");
         }
     }
     let _ = writeln!(
@@ -109,6 +115,9 @@ struct JsonScenario<'a> {
     failure: Option<&'a super::runner::Failure>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// Steps skipped (an optional program that is not installed).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 impl Serialize for super::runner::Failure {
@@ -159,6 +168,7 @@ pub fn json(results: &[ScenarioResult], coverage: Option<&Coverage>) -> String {
                     Verdict::Error(error) => Some(error.to_string()),
                     _ => None,
                 },
+                notes: &r.notes,
             })
             .collect(),
         coverage,
@@ -169,7 +179,7 @@ pub fn json(results: &[ScenarioResult], coverage: Option<&Coverage>) -> String {
 }
 
 /// JUnit XML: one `<testsuite>` with one `<testcase>` per scenario, a `<failure>` for a failed
-/// step and an `<error>` for a file that did not load.
+/// step, an `<error>` for a file that did not load and `<skipped>` for skipped steps.
 pub fn junit(results: &[ScenarioResult], elapsed: Duration) -> String {
     let summary = Summary::of(results);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -197,7 +207,15 @@ pub fn junit(results: &[ScenarioResult], elapsed: Duration) -> String {
             result.duration.as_secs_f64()
         );
         match &result.verdict {
-            Verdict::Passed => out.push_str("/>\n"),
+            Verdict::Passed if result.notes.is_empty() => out.push_str("/>\n"),
+            // Notes say that steps were skipped (a program that is not installed).
+            Verdict::Passed => {
+                let _ = write!(
+                    out,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                    xml(&result.notes.join("; "))
+                );
+            }
             Verdict::Failed(failure) => {
                 let message = format!("step {}: {}", failure.step, failure.label);
                 let mut body = format!("expected: {}\nactual:   {}\n", failure.expected, failure.actual);
@@ -262,6 +280,7 @@ mod tests {
             duration: Duration::from_millis(2),
             reached: BTreeSet::new(),
             reached_hresults: BTreeSet::new(),
+            notes: vec![],
         }
     }
 
@@ -329,6 +348,48 @@ mod tests {
                 .as_str()
                 .unwrap()
                 .starts_with("scenarios/c.ron:3:7: ")
+        );
+    }
+
+    #[test]
+    fn notes_and_multi_line_output_show_in_every_report() {
+        let mut skipped = result("scenarios/attach/x.ron", Verdict::Passed);
+        skipped.notes = vec!["step 1 (Run xorriso) was skipped: program `xorriso` is not installed".into()];
+        let failed = result(
+            "scenarios/attach/y.ron",
+            Verdict::Failed(Failure {
+                step: 1,
+                label: "Run sg_inq /dev/sr0".into(),
+                expected: "exit 0".into(),
+                actual: "exit 1\nstdout: (empty)".into(),
+                trace: vec![],
+            }),
+        );
+        let results = [skipped, failed];
+        let text = human(&results, Duration::ZERO);
+        assert!(text.contains(
+            "ok     scenarios/attach/x.ron  a <name> & \"quotes\"\n       note: step 1 (Run xorriso) was skipped"
+        ));
+        assert!(
+            text.contains("       actual:   exit 1\n                 stdout: (empty)\n"),
+            "{text}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&json(&results, None)).unwrap();
+        assert!(
+            value["scenarios"][0]["notes"][0]
+                .as_str()
+                .unwrap()
+                .contains("was skipped")
+        );
+        assert!(value["scenarios"][1].get("notes").is_none());
+        let xml = junit(&results, Duration::ZERO);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let skipped = doc.descendants().find(|n| n.has_tag_name("skipped")).unwrap();
+        assert!(
+            skipped
+                .attribute("message")
+                .unwrap()
+                .contains("`xorriso` is not installed")
         );
     }
 

@@ -2,13 +2,15 @@
 //! [`ObservedDrive`] in an `Rc<RefCell<…>>`) by the `Mmc` steps and the recorder API, so that every
 //! command — whoever sends it — is counted, traced (`drive::Tracer`, for the MMC trace around a
 //! failing step) and its sense collected for coverage, beside the HRESULTs the API calls return.
+//! A `Run` step lends the drive itself to the attach server for a real program (`program.rs`).
 
 use super::api::Api;
 use super::command::{Prepared, prepare};
 use super::expect::{Mismatch, Outcome, check};
 use super::load::{LoadError, load};
 use super::observed::{Corruption, ObservedDrive};
-use super::schema::{MediaAssert, Scenario, Step};
+use super::program::{self, Ran};
+use super::schema::{MediaAssert, RunStep, Scenario, Step};
 use super::state;
 use crate::device::{DataPhase, ScsiDevice};
 use crate::drive::fault::Trigger;
@@ -74,6 +76,9 @@ pub struct ScenarioResult {
     pub reached: BTreeSet<Sense>,
     /// HRESULTs the recorder API calls returned (`S_OK` for successes).
     pub reached_hresults: BTreeSet<HResult>,
+    /// What the report says beside the verdict: steps skipped (an optional program that is not
+    /// installed).
+    pub notes: Vec<String>,
 }
 
 impl ScenarioResult {
@@ -117,13 +122,14 @@ pub fn error_result(file: &Path, error: LoadError) -> ScenarioResult {
         duration: Duration::ZERO,
         reached: BTreeSet::new(),
         reached_hresults: BTreeSet::new(),
+        notes: Vec::new(),
     }
 }
 
 /// Run a loaded scenario; `file` names it and resolves its relative paths.
 pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
     let started = Instant::now();
-    let (verdict, reached, reached_hresults) = match Run::set_up(scenario, file) {
+    let (verdict, reached, reached_hresults, notes) = match Run::set_up(scenario, file) {
         Err(message) => (
             Verdict::Error(LoadError {
                 file: file.to_path_buf(),
@@ -133,14 +139,15 @@ pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
             }),
             BTreeSet::new(),
             BTreeSet::new(),
+            Vec::new(),
         ),
         Ok(mut run) => {
             let verdict = match run.steps(scenario, file) {
                 Ok(()) => Verdict::Passed,
                 Err(failure) => Verdict::Failed(*failure),
             };
-            let reached = run.device.borrow().reached.clone();
-            (verdict, reached, run.api.reached())
+            let (reached, reached_hresults) = run.coverage.take().unwrap_or_else(|| run.reached());
+            (verdict, reached, reached_hresults, run.notes)
         }
     };
     ScenarioResult {
@@ -151,6 +158,7 @@ pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
         duration: started.elapsed(),
         reached,
         reached_hresults,
+        notes,
     }
 }
 
@@ -182,6 +190,14 @@ struct Run {
     /// The medium the operator holds: taken out by `Eject`, put in by `Insert`.
     hand: Option<Medium>,
     api: Api,
+    /// Set by a step that ends the scenario early without failing it (an optional program that
+    /// is not installed): why.
+    skip_rest: Option<String>,
+    notes: Vec<String>,
+    /// What the scenario had reached before its first `Run` step: all that counts for coverage.
+    /// A program's commands and the steps after it depend on the programs (and versions) a
+    /// machine has, and the coverage table must not.
+    coverage: Option<(BTreeSet<Sense>, BTreeSet<HResult>)>,
 }
 
 impl Run {
@@ -207,7 +223,15 @@ impl Run {
             device,
             trace,
             hand: None,
+            skip_rest: None,
+            notes: Vec::new(),
+            coverage: None,
         })
+    }
+
+    /// Sense triples and HRESULTs reached so far.
+    fn reached(&self) -> (BTreeSet<Sense>, BTreeSet<HResult>) {
+        (self.device.borrow().reached.clone(), self.api.reached())
     }
 
     fn drive(&self) -> RefMut<'_, Drive> {
@@ -230,6 +254,15 @@ impl Run {
                     actual: mismatch.actual,
                     trace: self.trace_around(first_command..self.commands()),
                 }));
+            }
+            if let Some(why) = self.skip_rest.take() {
+                let skipped = match scenario.steps.len() - i - 1 {
+                    0 => "was skipped".to_string(),
+                    1 => "and the step after it were skipped".to_string(),
+                    rest => format!("and the {rest} steps after it were skipped"),
+                };
+                self.notes.push(format!("step {} ({label}) {skipped}: {why}", i + 1));
+                break;
             }
         }
         Ok(())
@@ -362,6 +395,29 @@ impl Run {
             ),
             Step::Image(call) => (api_label("Image", &call.op), self.api.image_step(call)),
             Step::AssertTree(assert) => ("AssertTree".into(), self.api.assert_tree(assert)),
+            Step::Run(run) => (program::label(run), self.run_program(run, file)),
+        }
+    }
+
+    /// A real program against the drive. The attach server drives it directly, so the runner's
+    /// count of commands is brought up to the drive's from the trace afterwards.
+    fn run_program(&mut self, step: &RunStep, file: &Path) -> Result<(), Mismatch> {
+        if self.coverage.is_none() {
+            self.coverage = Some(self.reached());
+        }
+        let trace_from = self.trace.0.lock().expect("trace buffer").len();
+        let ran = program::run(step, file, &mut self.drive());
+        let bytes = self.trace.0.lock().expect("trace buffer").clone();
+        let records: Vec<TraceRecord> = read_trace(&bytes[trace_from..]).filter_map(Result::ok).collect();
+        if let Some(last) = records.last() {
+            self.device.borrow_mut().commands = last.index + 1;
+        }
+        match ran {
+            Ran::Checked(result) => result.and_then(|()| program::check_sent(step, &records)),
+            Ran::Skipped(why) => {
+                self.skip_rest = Some(why);
+                Ok(())
+            }
         }
     }
 
@@ -672,6 +728,64 @@ mod tests {
 
     fn failure_of_load() -> Failure {
         failure("Eject, RemoveMedium, Load")
+    }
+
+    #[test]
+    fn a_missing_optional_program_skips_the_rest_and_counts_nothing_after_it() {
+        let text = "Mmc(command: Write(lba: 9, blocks: 1), expect: Check(sense: \"5/21/02\")), \
+                    Run(program: [\"burnbench-no-such-program\"], optional: true), \
+                    Mmc(command: Tur, expect: Check(sense: \"5/24/00\"))";
+        let result = run(&scenario(text), Path::new("t.ron"));
+        if std::env::var("BURNBENCH_REQUIRE_PEERS").as_deref() == Ok("1") {
+            let Verdict::Failed(failure) = result.verdict else {
+                panic!("{:?}", result.verdict)
+            };
+            assert!(
+                failure
+                    .actual
+                    .ends_with("it is required here (BURNBENCH_REQUIRE_PEERS=1)")
+            );
+            return;
+        }
+        assert!(result.passed(), "{:?}", result.verdict);
+        assert_eq!(
+            result.notes,
+            [
+                "step 2 (Run burnbench-no-such-program) and the step after it were skipped: program \
+              `burnbench-no-such-program` is not installed (not found on PATH)"
+            ]
+        );
+        let reached: Vec<String> = result.reached.iter().map(|s| s.to_string()).collect();
+        assert_eq!(reached, ["5/21/02 INVALID_ADDRESS_FOR_WRITE"]);
+    }
+
+    #[test]
+    fn a_missing_program_fails_naming_it() {
+        let failure = failure("Run(program: [\"burnbench-no-such-program\", \"/dev/sr0\"], stdout_contains: [\"x\"])");
+        assert_eq!(failure.label, "Run burnbench-no-such-program /dev/sr0");
+        assert_eq!(failure.expected, "exit 0, stdout containing \"x\"");
+        assert_eq!(
+            failure.actual,
+            "program `burnbench-no-such-program` is not installed (not found on PATH)"
+        );
+    }
+
+    #[test]
+    fn a_programs_commands_are_numbered_in_the_trace_like_every_steps() {
+        if crate::attach::preload_library().is_err() || std::process::Command::new("sg_inq").arg("-V").output().is_err()
+        {
+            eprintln!("skipped: needs sg_inq and the preload library (cargo build --workspace)");
+            return;
+        }
+        let failure = failure(
+            "Run(program: [\"sg_inq\", \"/dev/sr0\"], sent: [\"INQUIRY\"]), \
+             Mmc(command: Tur, expect: Check(sense: \"5/21/02\"))",
+        );
+        assert_eq!(failure.step, 2);
+        let inside: Vec<&String> = failure.trace.iter().filter(|l| l.starts_with('>')).collect();
+        assert_eq!(inside.len(), 1, "{:#?}", failure.trace);
+        assert!(inside[0].contains("TEST UNIT READY"), "{:#?}", failure.trace);
+        assert!(failure.trace[0].contains("INQUIRY"), "{:#?}", failure.trace);
     }
 
     #[test]

@@ -8,10 +8,9 @@
 //! Extension points: [`Step`] grows one variant per family of operations — `Mmc`, the operator
 //! steps and the recorder API (`Recorder(..)`, `Writer(..)`, `Eraser(..)`, `AssertWriter(..)`,
 //! `ChooseMultisession(..)`), the image builder (`Image(..)`) and file-tree assertions after import
-//! (`AssertTree(..)`), types in `api_schema.rs`, now; external programs through the device shim
-//! (`Run(..)`) arrive with their issue, each with an expectation on the API level
+//! (`AssertTree(..)`), types in `api_schema.rs`, each with an expectation on the API level
 //! ([`super::api_schema::ApiExpect`]: success or an HRESULT by name or value) beside [`Expect`]
-//! for MMC.
+//! for MMC; and real programs against the drive through the device shim (`Run(..)`, [`RunStep`]).
 
 use super::api_schema::{
     ChooseMultisessionStep, EraserStep, ImageStep, RecorderStep, TreeAssert, WriterAssert, WriterStep,
@@ -159,6 +158,80 @@ pub enum Step {
     Image(ImageStep),
     /// The image's file tree (paths and sizes), e.g. after an import.
     AssertTree(TreeAssert),
+    /// A real program run against the scenario's drive (`/dev/sr0`, `/dev/sg0`) through the
+    /// preload shim (`crate::attach`): `Run(program: ["sg_inq", "/dev/sr0"], stdout_contains:
+    /// ["BURNBNCH"])`. Its commands are traced like every step's.
+    Run(RunStep),
+}
+
+/// A program run against the drive and what it must do: exit with `expect_exit` and print the
+/// strings given, within `timeout_s`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunStep {
+    /// The program (looked up on PATH unless it holds a `/`) and its arguments; `{dir}` in any
+    /// of them is replaced by the scenario file's folder (absolute).
+    pub program: ProgramLine,
+    /// The exit code (a program killed by a signal: 128 + the signal, as a shell reports it).
+    #[serde(default)]
+    pub expect_exit: i32,
+    /// Strings that must each appear in what the program writes to stdout.
+    #[serde(default)]
+    pub stdout_contains: Vec<String>,
+    /// Strings that must each appear in what the program writes to stderr.
+    #[serde(default)]
+    pub stderr_contains: Vec<String>,
+    /// Commands the program must have sent to the drive, each at least once, by the trace's
+    /// names (`"INQUIRY"`, `"WRITE(10)"`, `"CLOSE TRACK/SESSION"`; docs/trace.md).
+    #[serde(default)]
+    pub sent: Vec<CommandName>,
+    /// A program that is not installed skips this step and the rest of the scenario (with a
+    /// note in the report) instead of failing it — unless `BURNBENCH_REQUIRE_PEERS=1`.
+    #[serde(default)]
+    pub optional: bool,
+    /// Seconds the program may run; then it (its process group) is killed and the step fails.
+    #[serde(default = "default_timeout_s")]
+    pub timeout_s: std::num::NonZeroU64,
+}
+
+fn default_timeout_s() -> std::num::NonZeroU64 {
+    std::num::NonZeroU64::new(120).expect("not zero")
+}
+
+/// An operation code by the name the trace gives it (`crate::mmc::cdb::opcode_name`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct CommandName(pub String);
+
+impl TryFrom<String> for CommandName {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<CommandName, String> {
+        if (0..=u8::MAX).any(|code| crate::mmc::cdb::opcode_name(code) == Some(name.as_str())) {
+            Ok(CommandName(name))
+        } else {
+            Err(format!(
+                "expected a command as the trace names it, like \"INQUIRY\", \"READ(10)\" or \"CLOSE TRACK/SESSION\", \
+                 found {name:?}"
+            ))
+        }
+    }
+}
+
+/// The command line of a [`RunStep`]: the program and its arguments, never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Vec<String>")]
+pub struct ProgramLine(pub Vec<String>);
+
+impl TryFrom<Vec<String>> for ProgramLine {
+    type Error = String;
+
+    fn try_from(words: Vec<String>) -> Result<ProgramLine, String> {
+        match words.first() {
+            Some(program) if !program.trim().is_empty() => Ok(ProgramLine(words)),
+            _ => Err("`program` needs the program and its arguments, e.g. [\"sg_inq\", \"/dev/sr0\"]".into()),
+        }
+    }
 }
 
 /// An MMC command step: exactly one of `cdb` (raw hex) or `command` (typed).

@@ -95,7 +95,8 @@ fn blank_dvd_plus_r_offers_the_whole_disc() {
     let track = invisible(&disc);
     assert_eq!(
         (track.size_blocks, track.free_blocks, track.packet_blocks),
-        (2295104, 2295104, 16)
+        (2295104, 2295104, 0),
+        "variable packets: Fixed Packet clear (real-drives.md §7)"
     );
     assert_eq!(disc.view().last_possible_lead_out, Some(2295104));
 }
@@ -210,12 +211,19 @@ fn sequential_write_at_or_past_the_end() {
 }
 
 #[test]
-fn dvd_and_bd_writes_fill_the_ecc_block() {
-    let mut disc = Disc::new(Profile::DvdPlusR);
-    assert_eq!(disc.write(0, 1, &INC).unwrap().pad, Some(1..16));
-    assert_eq!(disc.track_view(1).unwrap().next_writable_address, Some(16));
+fn a_partial_ecc_block_or_cluster_waits_in_the_buffer_until_the_cache_is_flushed() {
+    // growisofs writes 16-block units on BD-R (32-block clusters): the next write follows the
+    // last block, and SYNCHRONIZE CACHE pads the partial unit.
     let mut bd = Disc::new(Profile::BdRSrm);
-    assert_eq!(bd.write(0, 33, &INC).unwrap().pad, Some(33..64));
+    assert_eq!(bd.write(0, 16, &INC).unwrap().pad, None);
+    assert_eq!(bd.track_view(1).unwrap().next_writable_address, Some(16));
+    assert!(bd.write(16, 17, &INC).is_ok());
+    assert_eq!(bd.synchronize_cache(&INC).unwrap().pad, Some(33..64));
+    assert_eq!(bd.track_view(1).unwrap().next_writable_address, Some(64));
+    let mut disc = Disc::new(Profile::DvdPlusR);
+    assert_eq!(disc.write(0, 1, &INC).unwrap().pad, None);
+    assert_eq!(disc.synchronize_cache(&INC).unwrap().pad, Some(1..16));
+    assert_eq!(disc.track_view(1).unwrap().next_writable_address, Some(16));
     let mut cd = Disc::new(Profile::CdR);
     assert_eq!(cd.write(0, 33, &TAO).unwrap().pad, None);
 }

@@ -155,11 +155,10 @@ impl Disc {
         if facts.family == Family::Overwritable {
             return vec![self.overwritable_track_view()];
         }
-        let packet_blocks = if facts.class == MediaClass::Cd {
-            0
-        } else {
-            facts.write_granularity_blocks
-        };
+        // Sequential media record variable packets: READ TRACK INFORMATION shows the Fixed Packet
+        // bit clear and packet size 0 on blank, invisible and written tracks (seven real drives,
+        // real-drives.md §7; growisofs refuses a DVD-R whose track 1 claims fixed packets).
+        let packet_blocks = 0;
         let recordable_end = self.recordable_end();
         let mut views: Vec<TrackView> = self
             .tracks()

@@ -58,8 +58,10 @@ impl Disc {
     ///
     /// Sequential media accept a write only at the next writable address of an open track or of
     /// the invisible track (5/21/02 otherwise); the first write there opens a track (and a
-    /// session). On DVD and BD the next writable address then moves to the next ECC block / cluster:
-    /// the rest of it is padded. Overwritable media accept any formatted, aligned range.
+    /// session). The next writable address follows the last block written: a drive keeps a
+    /// partial DVD ECC block / BD cluster in its buffer (growisofs writes 16-block units on BD-R,
+    /// whose cluster is 32 blocks) and pads it when the cache is flushed or the track closed.
+    /// Overwritable media accept any formatted, aligned range.
     pub fn write(&mut self, lba: u32, blocks: u32, params: &WriteParameters) -> Result<StoreEffect, Sense> {
         let facts = self.facts();
         if facts.family == Family::ReadOnly || self.finalized {
@@ -122,7 +124,7 @@ impl Disc {
             return Err(Sense::END_OF_USER_AREA_ENCOUNTERED);
         }
         let end = lba + blocks;
-        let next = round_up(end, facts.write_granularity_blocks).min(limit);
+        let next = end;
         match existing {
             Some(number) => {
                 let track = self.track_mut(number).expect("track found above");
@@ -150,7 +152,7 @@ impl Disc {
                 self.open_session_mut().tracks.push(track);
             }
         }
-        Ok(StoreEffect::pad(end..next))
+        Ok(StoreEffect::NONE)
     }
 
     /// RESERVE TRACK of `blocks` blocks at the start of the invisible track; returns the new
@@ -192,14 +194,16 @@ impl Disc {
         Ok(number)
     }
 
-    /// SYNCHRONIZE CACHE: a CD TAO track is closed by it (libburn ≥ 0.7.4 sends no CLOSE TRACK), and
-    /// a DVD-R DAO disc whose reserved track is fully written is closed and finalized (mmc.md §1.1,
-    /// §1.5). Everything else is already durable in the model.
+    /// SYNCHRONIZE CACHE: a CD TAO track is closed by it (libburn ≥ 0.7.4 sends no CLOSE TRACK), a
+    /// partial ECC block / cluster at the end of an open DVD or BD track is padded (the drive
+    /// flushes its buffer), and a DVD-R DAO disc whose reserved track is fully written is closed
+    /// and finalized (mmc.md §1.1, §1.5). Everything else is already durable in the model.
     pub fn synchronize_cache(&mut self, params: &WriteParameters) -> Result<StoreEffect, Sense> {
         let facts = self.facts();
         if facts.family != Family::Sequential || self.finalized {
             return Ok(StoreEffect::NONE);
         }
+        let flushed = self.flush_partial_unit();
         if facts.class == MediaClass::Cd
             && params.write_mode == WriteMode::TrackAtOnce
             && let Some(number) = self.open_ended_track().map(|t| t.number)
@@ -220,7 +224,40 @@ impl Disc {
                 self.finalized = true;
             }
         }
-        Ok(StoreEffect::NONE)
+        Ok(flushed)
+    }
+
+    /// Pad the open DVD / BD track's last write unit when it is partial: its next writable address
+    /// moves to the unit's end.
+    fn flush_partial_unit(&mut self) -> StoreEffect {
+        let facts = self.facts();
+        if facts.class == MediaClass::Cd {
+            return StoreEffect::NONE;
+        }
+        let limit = self.recordable_end();
+        let Some(track) = self
+            .sessions
+            .iter_mut()
+            .flat_map(|s| s.tracks.iter_mut())
+            .rev()
+            .find(|t| t.state == TrackState::Incomplete)
+        else {
+            return StoreEffect::NONE;
+        };
+        let end = track.start + track.recorded_blocks;
+        let cap = track.reserved_blocks.map_or(limit, |r| track.start + r);
+        let aligned = round_up(end, facts.write_granularity_blocks).min(cap);
+        if aligned == end {
+            return StoreEffect::NONE;
+        }
+        track.recorded_blocks = aligned - track.start;
+        if track.reserved_blocks.is_none() {
+            track.size_blocks = track.recorded_blocks;
+        }
+        if track.reserved_blocks.is_some_and(|r| track.recorded_blocks >= r) {
+            track.state = TrackState::Complete;
+        }
+        StoreEffect::pad(end..aligned)
     }
 
     /// A write inside the open track failed (fault injection): the track becomes damaged, takes no
