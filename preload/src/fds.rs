@@ -143,14 +143,25 @@ pub fn open_node(node: Node, flags: i32) -> Result<i32, i32> {
     Ok(fd)
 }
 
+thread_local! {
+    /// Each thread's reply buffer, allocated once (a reply holds up to 128 KiB of data).
+    static REPLY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Send one request on a connection and read the reply.
 fn exchange(socket: i32, request: &Request) -> Result<Reply, i32> {
     seqpacket::send_on(socket, &request.encode()).map_err(|_| libc::EIO)?;
-    let mut buffer = Vec::new();
-    match seqpacket::recv_on(socket, &mut buffer) {
-        Ok(true) => Reply::decode(&buffer).map_err(|_| libc::EIO),
+    let receive = |buffer: &mut Vec<u8>| match seqpacket::recv_on(socket, buffer) {
+        Ok(true) => Reply::decode(buffer).map_err(|_| libc::EIO),
         _ => Err(libc::EIO),
-    }
+    };
+    REPLY
+        .try_with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut buffer) => receive(&mut buffer),
+            // A signal handler inside a round trip: a buffer of its own.
+            Err(_) => receive(&mut Vec::new()),
+        })
+        .unwrap_or_else(|_| receive(&mut Vec::new()))
 }
 
 /// A channel of this process to the open file description `endpoint`, joined on first use.
@@ -164,10 +175,7 @@ fn channel(endpoint: &[u8], pid: i32) -> Result<(i32, Node, i32), i32> {
     }
     let config = config().ok_or(libc::EIO)?;
     let connection = Connection::connect(&config.socket, true).map_err(|_| libc::EIO)?;
-    let request = Request::Join {
-        endpoint: endpoint.to_vec(),
-        pid,
-    };
+    let request = Request::Join { endpoint, pid };
     let (node, flags) = match exchange(connection.raw(), &request)? {
         Reply::Joined { errno: 0, node, flags } => (node, flags),
         Reply::Joined { errno, .. } => return Err(errno),

@@ -336,12 +336,12 @@ fn sg_io(fd: i32, entry: &Entry, arg: usize) -> Result<i32, i32> {
         data_out.resize(dxfer_len as usize, 0);
     }
     let request = Request::ScsiCommand {
-        cdb,
+        cdb: &cdb,
         direction,
         dxfer_len,
         mx_sb_len,
         timeout_ms: field_u32(&header, hdr::TIMEOUT),
-        data_out,
+        data_out: &data_out,
     };
     let outcome = match fds::call(fd, entry, &request)? {
         Reply::ScsiDone(outcome) => outcome,

@@ -802,7 +802,14 @@ fn block_write(fd: c_int, entry: &Entry, buf: usize, count: usize, offset: i64) 
             Err(errno) => return if done == 0 { fail(errno) } else { done as ssize_t },
         };
         let at = if offset < 0 { -1 } else { offset + done as i64 };
-        match fds::call(fd, entry, &Request::BlockWrite { offset: at, data }) {
+        match fds::call(
+            fd,
+            entry,
+            &Request::BlockWrite {
+                offset: at,
+                data: &data,
+            },
+        ) {
             Ok(Reply::Value { errno: 0, value }) => {
                 done += value as usize;
                 if (value as usize) < len {

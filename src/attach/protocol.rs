@@ -81,9 +81,10 @@ pub struct LockRange {
     pub pid: i32,
 }
 
-/// A client's request.
+/// A client's request. Byte strings borrow from the message they were decoded from, so the
+/// server copies a WRITE's data only into the medium.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
+pub enum Request<'a> {
     /// First message of a connection that is a new open file description of `node`.
     Open {
         node: Node,
@@ -94,19 +95,19 @@ pub enum Request {
     /// process (after fork or exec): `endpoint` is the abstract name the description's own
     /// connection is bound to (`getsockname` on the inherited descriptor).
     Join {
-        endpoint: Vec<u8>,
+        endpoint: &'a [u8],
         pid: i32,
     },
     /// What the shim needs to fake /proc and /sys: the drives' identities.
     Describe,
     /// SG_IO v3, marshalled: the header fields the kernel checks, the CDB and the data out.
     ScsiCommand {
-        cdb: Vec<u8>,
+        cdb: &'a [u8],
         direction: i32,
         dxfer_len: u32,
         mx_sb_len: u8,
         timeout_ms: u32,
-        data_out: Vec<u8>,
+        data_out: &'a [u8],
     },
     Kernel(KernelOp),
     /// read / pread (`offset` -1: at the file position, which advances).
@@ -117,7 +118,7 @@ pub enum Request {
     /// write / pwrite.
     BlockWrite {
         offset: i64,
-        data: Vec<u8>,
+        data: &'a [u8],
     },
     /// lseek.
     Seek {
@@ -318,12 +319,12 @@ impl<'a> Decoder<'a> {
     }
     /// A length-prefixed byte string; the length is checked against what the message holds
     /// before anything is allocated.
-    fn bytes(&mut self) -> Result<Vec<u8>, ProtocolError> {
+    fn bytes(&mut self) -> Result<&'a [u8], ProtocolError> {
         let len = self.u32()? as usize;
-        Ok(self.take(len)?.to_vec())
+        self.take(len)
     }
     fn string(&mut self) -> Result<String, ProtocolError> {
-        String::from_utf8(self.bytes()?).map_err(|_| ProtocolError("a string is not UTF-8".into()))
+        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| ProtocolError("a string is not UTF-8".into()))
     }
     fn node(&mut self) -> Result<Node, ProtocolError> {
         let kind = match self.u8()? {
@@ -372,7 +373,7 @@ fn kernel_op_code(op: KernelOp) -> u8 {
     }
 }
 
-impl Request {
+impl<'a> Request<'a> {
     pub fn encode(&self) -> Vec<u8> {
         match self {
             Request::Open { node, flags, pid } => Encoder::new(tag::OPEN).node(*node).i32(*flags).i32(*pid),
@@ -410,7 +411,7 @@ impl Request {
         .0
     }
 
-    pub fn decode(message: &[u8]) -> Result<Request, ProtocolError> {
+    pub fn decode(message: &'a [u8]) -> Result<Request<'a>, ProtocolError> {
         let (tag, mut d) = open_message(message)?;
         let request = match tag {
             tag::OPEN => Request::Open {
@@ -534,8 +535,8 @@ impl Reply {
                 driver_status: d.u16()?,
                 resid: d.i32()?,
                 duration_ms: d.u32()?,
-                sense: d.bytes()?,
-                data_in: d.bytes()?,
+                sense: d.bytes()?.to_vec(),
+                data_in: d.bytes()?.to_vec(),
             }),
             tag::VALUE => Reply::Value {
                 errno: d.i32()?,
@@ -543,7 +544,7 @@ impl Reply {
             },
             tag::DATA => Reply::Data {
                 errno: d.i32()?,
-                data: d.bytes()?,
+                data: d.bytes()?.to_vec(),
             },
             tag::LOCK_REPLY => Reply::Lock {
                 errno: d.i32()?,
@@ -559,7 +560,7 @@ impl Reply {
 mod tests {
     use super::*;
 
-    fn requests() -> Vec<Request> {
+    fn requests() -> Vec<Request<'static>> {
         let range = LockRange {
             kind: 1,
             whence: 0,
@@ -577,23 +578,23 @@ mod tests {
                 pid: 7,
             },
             Request::Join {
-                endpoint: b"\0abcde".to_vec(),
+                endpoint: b"\0abcde",
                 pid: 8,
             },
             Request::Describe,
             Request::ScsiCommand {
-                cdb: vec![0x12, 0, 0, 0, 0x24, 0],
+                cdb: &[0x12, 0, 0, 0, 0x24, 0],
                 direction: direction::FROM_DEV,
                 dxfer_len: 36,
                 mx_sb_len: 32,
                 timeout_ms: 30_000,
-                data_out: vec![],
+                data_out: &[],
             },
             Request::Kernel(KernelOp::SizeBytes),
             Request::BlockRead { offset: -1, len: 2048 },
             Request::BlockWrite {
                 offset: 32768,
-                data: vec![1, 2, 3],
+                data: &[1, 2, 3],
             },
             Request::Seek { offset: -5, whence: 2 },
             Request::Lock {

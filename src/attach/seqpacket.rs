@@ -211,18 +211,22 @@ pub fn send_on(fd: RawFd, message: &[u8]) -> io::Result<()> {
     }
 }
 
-/// Receive one message on any SOCK_SEQPACKET descriptor; `Ok(false)` at end of file.
+/// Receive one message on any SOCK_SEQPACKET descriptor into `buffer` (its contents become the
+/// message; its capacity is kept across calls, so a connection's buffer is allocated once and
+/// never zero-filled); `Ok(false)` at end of file.
 pub fn recv_on(fd: RawFd, buffer: &mut Vec<u8>) -> io::Result<bool> {
-    buffer.resize(MAX_MESSAGE_BYTES, 0);
+    buffer.clear();
+    buffer.reserve(MAX_MESSAGE_BYTES);
     loop {
-        // SAFETY: `buffer` is valid for writes of its length.
-        let got = unsafe { libc::recv(fd, buffer.as_mut_ptr().cast(), buffer.len(), 0) };
+        let room = buffer.spare_capacity_mut();
+        // SAFETY: `room` is valid for writes of its length; recv writes at most that many bytes.
+        let got = unsafe { libc::recv(fd, room.as_mut_ptr().cast(), room.len(), 0) };
         if got > 0 {
-            buffer.truncate(got as usize);
+            // SAFETY: recv initialised the first `got` bytes of the spare capacity.
+            unsafe { buffer.set_len(got as usize) };
             return Ok(true);
         }
         if got == 0 {
-            buffer.clear();
             return Ok(false);
         }
         let error = io::Error::last_os_error();

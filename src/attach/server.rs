@@ -274,7 +274,7 @@ impl<'d> Server<'d> {
                     let table = lock(&self.table);
                     table
                         .by_endpoint
-                        .get(&endpoint)
+                        .get(endpoint)
                         .and_then(|h| table.handles.get(h).map(|handle| (*h, handle.node, handle.flags)))
                 };
                 match joined {
@@ -313,7 +313,7 @@ impl<'d> Server<'d> {
         }
     }
 
-    fn next_request(&self, connection: &Connection, buffer: &mut Vec<u8>) -> Option<Request> {
+    fn next_request<'b>(&self, connection: &Connection, buffer: &'b mut Vec<u8>) -> Option<Request<'b>> {
         match connection.recv(buffer) {
             Ok(true) => match Request::decode(buffer) {
                 Ok(request) => Some(request),
@@ -379,10 +379,10 @@ impl<'d> Server<'d> {
                 mx_sb_len,
                 timeout_ms: _,
                 data_out,
-            } => Reply::ScsiDone(self.scsi(&state, &cdb, direction, dxfer_len, mx_sb_len, &data_out)),
+            } => Reply::ScsiDone(self.scsi(&state, cdb, direction, dxfer_len, mx_sb_len, data_out)),
             Request::Kernel(op) => self.kernel_op(&state, op),
             Request::BlockRead { offset, len } => self.block_read(handle, &state, offset, len),
-            Request::BlockWrite { offset, data } => self.block_write(handle, &state, offset, &data),
+            Request::BlockWrite { offset, data } => self.block_write(handle, &state, offset, data),
             Request::Seek { offset, whence } => self.seek(handle, &state, offset, whence),
             Request::Sync => {
                 lock(&self.slots[usize::from(state.node.drive)]).commit();
