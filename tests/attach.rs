@@ -723,3 +723,48 @@ fn attach_writes_the_programs_commands_to_the_trace() {
     let trace = std::fs::read_to_string(&trace).unwrap();
     assert!(trace.contains("\"opcode\":\"INQUIRY\""), "{trace}");
 }
+
+/// A writer killed with SIGKILL in the middle of a burn: the server keeps serving (the next
+/// program's commands work) and the media image loads with what the drive acknowledged.
+#[test]
+fn a_program_killed_mid_burn_leaves_the_server_serving_and_the_image_sound() {
+    if !installed(&["python3", "sg_turs"]) {
+        return;
+    }
+    let script = r#"
+import ctypes, os, signal, time
+libc = ctypes.CDLL(None, use_errno=True)
+class Hdr(ctypes.Structure):
+    _fields_ = [("interface_id", ctypes.c_int), ("dxfer_direction", ctypes.c_int),
+        ("cmd_len", ctypes.c_ubyte), ("mx_sb_len", ctypes.c_ubyte), ("iovec_count", ctypes.c_ushort),
+        ("dxfer_len", ctypes.c_uint), ("dxferp", ctypes.c_void_p), ("cmdp", ctypes.c_void_p),
+        ("sbp", ctypes.c_void_p), ("timeout", ctypes.c_uint), ("flags", ctypes.c_uint),
+        ("pack_id", ctypes.c_int), ("usr_ptr", ctypes.c_void_p), ("status", ctypes.c_ubyte),
+        ("masked_status", ctypes.c_ubyte), ("msg_status", ctypes.c_ubyte), ("sb_len_wr", ctypes.c_ubyte),
+        ("host_status", ctypes.c_ushort), ("driver_status", ctypes.c_ushort), ("resid", ctypes.c_int),
+        ("duration", ctypes.c_uint), ("info", ctypes.c_uint)]
+pid = os.fork()
+if pid == 0:
+    fd = os.open("/dev/sg0", os.O_RDWR | os.O_NONBLOCK)
+    buf = (ctypes.c_ubyte * 32768)()
+    sense = (ctypes.c_ubyte * 32)()
+    lba = 0
+    while True:
+        cdb = (ctypes.c_ubyte * 10)(0x2A, 0, (lba >> 24) & 255, (lba >> 16) & 255, (lba >> 8) & 255, lba & 255, 0, 0, 16, 0)
+        h = Hdr(interface_id=ord('S'), dxfer_direction=-2, cmd_len=10, mx_sb_len=32, dxfer_len=32768,
+                dxferp=ctypes.addressof(buf), cmdp=ctypes.addressof(cdb), sbp=ctypes.addressof(sense), timeout=30000)
+        libc.ioctl(fd, 0x2285, ctypes.byref(h))
+        lba += 16
+time.sleep(0.5)
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+print("killed")
+"#;
+    let bench = Bench::new();
+    let medium = bench.medium("m.bbm", "dvd+r");
+    let out = run_ok(&medium, &["python3", "-c", script]);
+    assert!(out.contains("killed"), "{out}");
+    run_ok(&medium, &["sg_turs", "/dev/sr0"]);
+    let info = media_info_json(&medium);
+    assert!(info["written_sectors"].as_u64().is_some(), "{info}");
+}

@@ -858,3 +858,272 @@ fn read_blocks(slot: &mut Slot<'_>, scale: u64, first: u64, buffer: &mut [u8]) -
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attach::protocol::{LockRange, direction};
+    use crate::attach::seqpacket::Connection;
+    use crate::drive::DriveModel;
+    use crate::media::Disc;
+    use crate::media::medium::Medium;
+    use std::sync::atomic::AtomicBool;
+
+    fn drive(profile: Option<Profile>) -> Drive {
+        let model = DriveModel::builtin("bd-writer").unwrap();
+        match profile {
+            Some(p) => Drive::with_medium(model, Medium::in_memory(Disc::new(p))),
+            None => Drive::new(model),
+        }
+    }
+
+    /// Run `body` against a server over one drive; the server stops when it returns.
+    fn with_server(profile: Option<Profile>, body: impl FnOnce(&std::path::Path) + Send) -> Drive {
+        let mut drive = drive(profile);
+        let dir = crate::attach::SocketDir::new().unwrap();
+        let socket = dir.socket();
+        let listener = Listener::bind(&socket).unwrap();
+        let done = AtomicBool::new(false);
+        {
+            let server = Server::new(
+                vec![AttachedDrive {
+                    number: 0,
+                    drive: &mut drive,
+                }],
+                ServerOptions::default(),
+            );
+            std::thread::scope(|scope| {
+                scope.spawn(|| {
+                    body(&socket);
+                    done.store(true, Ordering::SeqCst);
+                });
+                server.serve(&listener, || done.load(Ordering::SeqCst)).unwrap();
+            });
+        }
+        drive
+    }
+
+    fn ask(connection: &Connection, request: &Request<'_>) -> Reply {
+        connection.send(&request.encode()).unwrap();
+        let mut buffer = Vec::new();
+        assert!(
+            connection.recv(&mut buffer).unwrap(),
+            "the server closed the connection"
+        );
+        Reply::decode(&buffer).unwrap()
+    }
+
+    fn open(socket: &std::path::Path, kind: NodeKind, flags: i32) -> (Connection, i32) {
+        let connection = Connection::connect(socket, true).unwrap();
+        let node = Node { kind, drive: 0 };
+        let errno = match ask(&connection, &Request::Open { node, flags, pid: 1 }) {
+            Reply::Opened { errno, .. } => errno,
+            other => panic!("{other:?}"),
+        };
+        (connection, errno)
+    }
+
+    fn inquiry(connection: &Connection) -> ScsiOutcome {
+        let request = Request::ScsiCommand {
+            cdb: &[0x12, 0, 0, 0, 36, 0],
+            direction: direction::FROM_DEV,
+            dxfer_len: 36,
+            mx_sb_len: 32,
+            timeout_ms: 1000,
+            data_out: &[],
+        };
+        match ask(connection, &request) {
+            Reply::ScsiDone(outcome) => outcome,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const NONBLOCK_RW: i32 = libc::O_RDWR | libc::O_NONBLOCK;
+
+    #[test]
+    fn a_malformed_message_closes_that_connection_and_the_server_keeps_serving() {
+        with_server(Some(Profile::DvdPlusR), |socket| {
+            let garbage = Connection::connect(socket, true).unwrap();
+            garbage.send(&[0xEE, 1, 2, 3]).unwrap();
+            let mut buffer = Vec::new();
+            assert!(!garbage.recv(&mut buffer).unwrap(), "closed");
+            // A valid open whose next request is cut short.
+            let (cut, errno) = open(socket, NodeKind::Block, NONBLOCK_RW);
+            assert_eq!(errno, 0);
+            let whole = Request::BlockRead { offset: 0, len: 2048 }.encode();
+            cut.send(&whole[..whole.len() - 1]).unwrap();
+            assert!(!cut.recv(&mut buffer).unwrap());
+            let (good, _) = open(socket, NodeKind::Block, NONBLOCK_RW);
+            let outcome = inquiry(&good);
+            assert_eq!((outcome.errno, outcome.status, outcome.data_in.len()), (0, 0, 36));
+        });
+    }
+
+    #[test]
+    fn a_client_gone_mid_command_leaves_the_drive_serving() {
+        with_server(Some(Profile::DvdPlusR), |socket| {
+            let (first, _) = open(socket, NodeKind::Generic, NONBLOCK_RW);
+            let data = vec![7u8; 16 * 2048];
+            let write = Request::ScsiCommand {
+                cdb: &[0x2A, 0, 0, 0, 0, 0, 0, 0, 16, 0],
+                direction: direction::TO_DEV,
+                dxfer_len: data.len() as u32,
+                mx_sb_len: 32,
+                timeout_ms: 1000,
+                data_out: &data,
+            };
+            first.send(&write.encode()).unwrap();
+            drop(first);
+            let (second, errno) = open(socket, NodeKind::Generic, NONBLOCK_RW);
+            assert_eq!(errno, 0, "the exclusive-free sg node opens again");
+            assert_eq!(inquiry(&second).status, 0);
+        });
+    }
+
+    #[test]
+    fn open_rules_follow_the_cdrom_layer_and_sg() {
+        with_server(None, |socket| {
+            assert_eq!(open(socket, NodeKind::Block, libc::O_RDONLY).1, libc::ENOMEDIUM);
+            assert_eq!(open(socket, NodeKind::Block, libc::O_RDONLY | libc::O_NONBLOCK).1, 0);
+        });
+        with_server(Some(Profile::DvdPlusR), |socket| {
+            assert_eq!(open(socket, NodeKind::Block, libc::O_RDWR).1, libc::EROFS);
+            assert_eq!(open(socket, NodeKind::Block, libc::O_RDONLY).1, 0);
+            let (_held, errno) = open(socket, NodeKind::Block, NONBLOCK_RW | libc::O_EXCL);
+            assert_eq!(errno, 0);
+            assert_eq!(open(socket, NodeKind::Block, NONBLOCK_RW | libc::O_EXCL).1, libc::EBUSY);
+            assert_eq!(
+                open(socket, NodeKind::Block, NONBLOCK_RW).1,
+                0,
+                "a plain open still works"
+            );
+            let (_sg, errno) = open(socket, NodeKind::Generic, NONBLOCK_RW);
+            assert_eq!(errno, 0);
+            assert_eq!(
+                open(socket, NodeKind::Generic, NONBLOCK_RW | libc::O_EXCL).1,
+                libc::EBUSY
+            );
+            assert_eq!(
+                open(
+                    socket,
+                    NodeKind::Generic,
+                    libc::O_RDONLY | libc::O_NONBLOCK | libc::O_EXCL
+                )
+                .1,
+                libc::EPERM
+            );
+        });
+        with_server(Some(Profile::DvdPlusRw), |socket| {
+            // Unformatted DVD+RW: random writable only once formatted.
+            assert_eq!(open(socket, NodeKind::Block, libc::O_RDWR).1, libc::EROFS);
+        });
+        with_server(Some(Profile::DvdRam), |socket| {
+            assert_eq!(open(socket, NodeKind::Block, libc::O_RDWR).1, 0);
+        });
+    }
+
+    #[test]
+    fn write_class_commands_need_a_writable_descriptor() {
+        with_server(Some(Profile::DvdPlusR), |socket| {
+            let (ro, _) = open(socket, NodeKind::Generic, libc::O_RDONLY | libc::O_NONBLOCK);
+            let sync = Request::ScsiCommand {
+                cdb: &[0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                direction: direction::NONE,
+                dxfer_len: 0,
+                mx_sb_len: 32,
+                timeout_ms: 1000,
+                data_out: &[],
+            };
+            let Reply::ScsiDone(outcome) = ask(&ro, &sync) else {
+                panic!()
+            };
+            assert_eq!(outcome.errno, libc::EPERM);
+            let (rw, _) = open(socket, NodeKind::Generic, NONBLOCK_RW);
+            let Reply::ScsiDone(outcome) = ask(&rw, &sync) else {
+                panic!()
+            };
+            assert_eq!((outcome.errno, outcome.status), (0, 0));
+        });
+    }
+
+    #[test]
+    fn posix_locks_conflict_between_processes_and_go_with_unlock() {
+        with_server(Some(Profile::DvdPlusR), |socket| {
+            let (a, _) = open(socket, NodeKind::Block, NONBLOCK_RW);
+            let (b, _) = open(socket, NodeKind::Block, NONBLOCK_RW);
+            let me = std::process::id() as i32;
+            let whole = |pid| LockRange {
+                kind: F_WRLCK,
+                whence: libc::SEEK_SET as i16,
+                start: 0,
+                len: 0,
+                pid,
+            };
+            let set = |c: &Connection, pid| match ask(
+                c,
+                &Request::Lock {
+                    command: LockCommand::Set,
+                    range: whole(pid),
+                },
+            ) {
+                Reply::Lock { errno, .. } => errno,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(set(&a, me), 0);
+            // pid 1 (init) is alive: its lock attempt conflicts with ours.
+            assert_eq!(set(&b, 1), libc::EAGAIN);
+            let Reply::Lock { range, .. } = ask(
+                &b,
+                &Request::Lock {
+                    command: LockCommand::Get,
+                    range: whole(1),
+                },
+            ) else {
+                panic!()
+            };
+            assert_eq!((range.kind, range.pid), (F_WRLCK, me));
+            ask(&a, &Request::Unlock { pid: me });
+            assert_eq!(set(&b, 1), 0);
+        });
+    }
+
+    #[test]
+    fn block_reads_stop_at_the_capacity_and_writes_need_random_writable_media() {
+        let drive = with_server(Some(Profile::DvdRam), |socket| {
+            let (fd, _) = open(socket, NodeKind::Block, libc::O_RDWR);
+            let data = vec![0x5A; 3000];
+            match ask(
+                &fd,
+                &Request::BlockWrite {
+                    offset: 1000,
+                    data: &data,
+                },
+            ) {
+                Reply::Value { errno: 0, value } => assert_eq!(value, 3000),
+                other => panic!("{other:?}"),
+            }
+            match ask(&fd, &Request::BlockRead { offset: 999, len: 3002 }) {
+                Reply::Data { errno: 0, data } => {
+                    assert_eq!(data[0], 0);
+                    assert!(data[1..3001].iter().all(|&b| b == 0x5A));
+                    assert_eq!(data[3001], 0);
+                }
+                other => panic!("{other:?}"),
+            }
+            let Reply::Value { value: end, .. } = ask(
+                &fd,
+                &Request::Seek {
+                    offset: 0,
+                    whence: libc::SEEK_END,
+                },
+            ) else {
+                panic!()
+            };
+            match ask(&fd, &Request::BlockRead { offset: -1, len: 2048 }) {
+                Reply::Data { errno: 0, data } => assert!(data.is_empty(), "end of file at {end}"),
+                other => panic!("{other:?}"),
+            }
+        });
+        assert!(drive.medium().unwrap().written_sectors() >= 2);
+    }
+}
