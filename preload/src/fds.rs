@@ -150,7 +150,16 @@ thread_local! {
 
 /// Send one request on a connection and read the reply.
 fn exchange(socket: i32, request: &Request) -> Result<Reply, i32> {
-    seqpacket::send_on(socket, &request.encode()).map_err(|_| libc::EIO)?;
+    exchange_gathered(socket, &request.encode(), &[])
+}
+
+/// Send a message made of `head` and the program's memory at `parts`, read the reply; EFAULT
+/// when a part is not readable.
+fn exchange_gathered(socket: i32, head: &[u8], parts: &[(usize, usize)]) -> Result<Reply, i32> {
+    seqpacket::send_gathered(socket, head, parts).map_err(|e| match e.raw_os_error() {
+        Some(libc::EFAULT) => libc::EFAULT,
+        _ => libc::EIO,
+    })?;
     let receive = |buffer: &mut Vec<u8>| match seqpacket::recv_on(socket, buffer) {
         Ok(true) => Reply::decode(buffer).map_err(|_| libc::EIO),
         _ => Err(libc::EIO),
@@ -193,6 +202,11 @@ fn lane(endpoint: &[u8], pid: i32) -> Arc<Mutex<()>> {
 
 /// One request for the open file description behind `fd`, and its reply (or an errno).
 pub fn call(fd: i32, entry: &Entry, request: &Request) -> Result<Reply, i32> {
+    call_gathered(fd, entry, &request.encode(), &[])
+}
+
+/// `call` for a message whose tail is in the program's memory (the data out of a WRITE).
+pub fn call_gathered(fd: i32, entry: &Entry, head: &[u8], parts: &[(usize, usize)]) -> Result<Reply, i32> {
     let pid = pid();
     let lane = lane(&entry.endpoint, pid);
     let _one_at_a_time = lane.lock().unwrap_or_else(|e| e.into_inner());
@@ -201,7 +215,7 @@ pub fn call(fd: i32, entry: &Entry, request: &Request) -> Result<Reply, i32> {
     } else {
         channel(&entry.endpoint, pid)?.0
     };
-    exchange(socket, request)
+    exchange_gathered(socket, head, parts)
 }
 
 /// F_SETFL on an emulated descriptor: only the table changes (the socket stays blocking).

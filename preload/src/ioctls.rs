@@ -7,7 +7,7 @@
 
 use crate::fds::{self, Entry};
 use burnbench::attach::kernel;
-use burnbench::attach::protocol::{KernelOp, MAX_TRANSFER_BYTES, NodeKind, Reply, Request};
+use burnbench::attach::protocol::{self, KernelOp, MAX_TRANSFER_BYTES, NodeKind, Reply, Request};
 
 /// ioctl request numbers (x86_64 and aarch64 share them).
 mod request {
@@ -294,7 +294,8 @@ fn data_pieces(header: &[u8]) -> Result<Vec<(usize, usize)>, i32> {
     if count == 0 {
         return Ok(vec![(dxferp, len)]);
     }
-    if count > 1024 {
+    // UIO_MAXIOV, less the message head's own iovec.
+    if count > 1023 {
         return Err(libc::EINVAL);
     }
     let list = read_user(dxferp, count * 16)?;
@@ -328,22 +329,23 @@ fn sg_io(fd: i32, entry: &Entry, arg: usize) -> Result<i32, i32> {
     } else {
         Vec::new()
     };
-    let mut data_out = Vec::new();
-    if direction == burnbench::attach::protocol::direction::TO_DEV {
-        for &(address, len) in &pieces {
-            data_out.extend_from_slice(&read_user(address, len)?);
-        }
-        data_out.resize(dxfer_len as usize, 0);
-    }
-    let request = Request::ScsiCommand {
-        cdb: &cdb,
+    // "The shorter of the two wins" (sg_io with an iovec list shorter than dxfer_len).
+    let dxfer_len = (pieces.iter().map(|(_, len)| len).sum::<usize>() as u32).min(dxfer_len);
+    // The data out goes from the program's buffers to the socket in one copy.
+    let (out_len, out_parts) = if direction == burnbench::attach::protocol::direction::TO_DEV {
+        (dxfer_len, &pieces[..])
+    } else {
+        (0, &[][..])
+    };
+    let head = protocol::scsi_command_head(
+        &cdb,
         direction,
         dxfer_len,
         mx_sb_len,
-        timeout_ms: field_u32(&header, hdr::TIMEOUT),
-        data_out: &data_out,
-    };
-    let outcome = match fds::call(fd, entry, &request)? {
+        field_u32(&header, hdr::TIMEOUT),
+        out_len,
+    );
+    let outcome = match fds::call_gathered(fd, entry, &head, out_parts)? {
         Reply::ScsiDone(outcome) => outcome,
         _ => return Err(libc::EIO),
     };

@@ -373,6 +373,26 @@ fn kernel_op_code(op: KernelOp) -> u8 {
     }
 }
 
+/// A ScsiCommand message up to its data out: send these bytes followed by `data_len` bytes of
+/// data (the shim sends the data straight from the program's buffers with one `sendmsg`).
+pub fn scsi_command_head(
+    cdb: &[u8],
+    direction: i32,
+    dxfer_len: u32,
+    mx_sb_len: u8,
+    timeout_ms: u32,
+    data_len: u32,
+) -> Vec<u8> {
+    Encoder::new(tag::SCSI)
+        .bytes(cdb)
+        .i32(direction)
+        .u32(dxfer_len)
+        .u8(mx_sb_len)
+        .u32(timeout_ms)
+        .u32(data_len)
+        .0
+}
+
 impl<'a> Request<'a> {
     pub fn encode(&self) -> Vec<u8> {
         match self {
@@ -386,13 +406,18 @@ impl<'a> Request<'a> {
                 mx_sb_len,
                 timeout_ms,
                 data_out,
-            } => Encoder::new(tag::SCSI)
-                .bytes(cdb)
-                .i32(*direction)
-                .u32(*dxfer_len)
-                .u8(*mx_sb_len)
-                .u32(*timeout_ms)
-                .bytes(data_out),
+            } => {
+                let mut message = scsi_command_head(
+                    cdb,
+                    *direction,
+                    *dxfer_len,
+                    *mx_sb_len,
+                    *timeout_ms,
+                    data_out.len() as u32,
+                );
+                message.extend_from_slice(data_out);
+                Encoder(message)
+            }
             Request::Kernel(op) => Encoder::new(tag::KERNEL).u8(kernel_op_code(*op)),
             Request::BlockRead { offset, len } => Encoder::new(tag::BLOCK_READ).i64(*offset).u32(*len),
             Request::BlockWrite { offset, data } => Encoder::new(tag::BLOCK_WRITE).i64(*offset).bytes(data),

@@ -211,6 +211,42 @@ pub fn send_on(fd: RawFd, message: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Send one message made of `head` followed by the bytes at each (address, length) of `parts`
+/// in this process's memory, with one `sendmsg`: the kernel copies straight from there and
+/// reports EFAULT for an address that is not readable (the message is then not sent).
+pub fn send_gathered(fd: RawFd, head: &[u8], parts: &[(usize, usize)]) -> io::Result<()> {
+    let mut iov = Vec::with_capacity(parts.len() + 1);
+    iov.push(libc::iovec {
+        iov_base: head.as_ptr() as *mut libc::c_void,
+        iov_len: head.len(),
+    });
+    iov.extend(
+        parts
+            .iter()
+            .filter(|(_, len)| *len > 0)
+            .map(|&(address, len)| libc::iovec {
+                iov_base: address as *mut libc::c_void,
+                iov_len: len,
+            }),
+    );
+    // SAFETY: msghdr is plain old data; all zeros is "no name, no control data".
+    let mut message: libc::msghdr = unsafe { std::mem::zeroed() };
+    message.msg_iov = iov.as_mut_ptr();
+    message.msg_iovlen = iov.len();
+    loop {
+        // SAFETY: the iovecs describe `head` (ours) and the caller's ranges, which the kernel
+        // checks itself (EFAULT); sendmsg does not keep the pointers.
+        let sent = unsafe { libc::sendmsg(fd, &message, libc::MSG_NOSIGNAL) };
+        if sent >= 0 {
+            return Ok(());
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
 /// Receive one message on any SOCK_SEQPACKET descriptor into `buffer` (its contents become the
 /// message; its capacity is kept across calls, so a connection's buffer is allocated once and
 /// never zero-filled); `Ok(false)` at end of file.
