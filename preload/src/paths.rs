@@ -208,3 +208,67 @@ fn sys(config: &Config, path: &str) -> Option<Fake> {
     }
     None
 }
+
+/// Every fake path the shim answers for (nodes, links, /proc files, the sysfs entries under
+/// each of their names), for `glob()`.
+pub fn all() -> Vec<String> {
+    let Some(config) = config() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = ["/dev/cdrom", "/dev/cdrw", "/dev/dvd", "/dev/dvdrw"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    out.extend(
+        [
+            "/proc/sys/dev/cdrom/info",
+            "/proc/scsi/sg/devices",
+            "/proc/scsi/sg/device_strs",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    for &n in &config.numbers {
+        out.push(format!("/dev/sr{n}"));
+        out.push(format!("/dev/sg{n}"));
+        let device_files = ["type", "vendor", "model", "rev", "block", "scsi_generic"];
+        let block_files = [
+            "dev",
+            "queue",
+            "queue/max_sectors_kb",
+            "queue/max_hw_sectors_kb",
+            "queue/logical_block_size",
+        ];
+        let device = format!("/sys/bus/scsi/devices/0:0:{n}:0");
+        for base in [
+            device.clone(),
+            format!("/sys/block/sr{n}/device"),
+            format!("/sys/class/scsi_generic/sg{n}/device"),
+        ] {
+            out.push(base.clone());
+            out.extend(device_files.iter().map(|f| format!("{base}/{f}")));
+            out.push(format!("{base}/block/sr{n}"));
+            out.extend(block_files.iter().map(|f| format!("{base}/block/sr{n}/{f}")));
+            out.push(format!("{base}/scsi_generic/sg{n}"));
+            out.push(format!("{base}/scsi_generic/sg{n}/dev"));
+        }
+        for base in [format!("/sys/block/sr{n}"), format!("/sys/class/block/sr{n}")] {
+            out.push(base.clone());
+            out.extend(block_files.iter().map(|f| format!("{base}/{f}")));
+        }
+        out.push(format!("/sys/class/scsi_generic/sg{n}"));
+        out.push(format!("/sys/class/scsi_generic/sg{n}/dev"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_drops_repeated_and_trailing_slashes_and_dots() {
+        assert_eq!(normalized(b"//dev/./sr0/").as_deref(), Some("/dev/sr0"));
+        assert_eq!(normalized(b"sr0"), None);
+    }
+}

@@ -105,6 +105,8 @@ real! {
     fn __realpath_chk(path: *const c_char, resolved: *mut c_char, resolvedlen: size_t) -> *mut c_char;
     fn canonicalize_file_name(path: *const c_char) -> *mut c_char;
     fn close(fd: c_int) -> c_int;
+    fn glob(pattern: *const c_char, flags: c_int, errfunc: *mut c_void, pglob: *mut libc::glob_t) -> c_int;
+    fn glob64(pattern: *const c_char, flags: c_int, errfunc: *mut c_void, pglob: *mut libc::glob64_t) -> c_int;
     fn getxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t;
     fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t;
     fn fgetxattr(fd: c_int, name: *const c_char, value: *mut c_void, size: size_t) -> ssize_t;

@@ -541,6 +541,134 @@ pub unsafe extern "C" fn canonicalize_file_name(path: *const c_char) -> *mut c_c
 }
 
 // ---------------------------------------------------------------------------------------------
+// glob: cdrdao scanbus globs /sys/bus/scsi/devices/*, wodim globs sysfs for max_sectors_kb
+
+/// The part of `glob_t` / `glob64_t` the shim touches (the same on 64-bit glibc for both).
+#[repr(C)]
+struct GlobHead {
+    pathc: usize,
+    pathv: *mut *mut c_char,
+    offs: usize,
+}
+
+/// Add the fake paths matching `pattern` to what the real glob found (sorted unless
+/// GLOB_NOSORT, '/' after folders with GLOB_MARK); `None` when no fake path matches.
+fn glob_fake(pattern: *const c_char, flags: c_int, head: *mut GlobHead, before: usize, ret: c_int) -> Option<c_int> {
+    let text = bytes(pattern)?;
+    if !(text.starts_with(b"/sys/") || text.starts_with(b"/dev/") || text.starts_with(b"/proc/")) {
+        return None;
+    }
+    if ret != 0 && ret != libc::GLOB_NOMATCH && ret != libc::GLOB_ABORTED {
+        return None;
+    }
+    let matched: Vec<String> = paths::all()
+        .into_iter()
+        .filter(|path| {
+            let Ok(c_path) = std::ffi::CString::new(path.as_str()) else {
+                return false;
+            };
+            // SAFETY: both strings are NUL-terminated.
+            unsafe { libc::fnmatch(pattern, c_path.as_ptr(), libc::FNM_PATHNAME | libc::FNM_PERIOD) == 0 }
+        })
+        .collect();
+    if matched.is_empty() {
+        return None;
+    }
+    // SAFETY: the caller's glob_t, as glob left it.
+    let head = unsafe { head.as_mut()? };
+    let offs = if flags & libc::GLOB_DOOFFS != 0 { head.offs } else { 0 };
+    let (old_count, old) = if ret == 0 || flags & libc::GLOB_APPEND != 0 {
+        (head.pathc, head.pathv)
+    } else {
+        (0, head.pathv)
+    };
+    let mut entries: Vec<*mut c_char> = (0..old_count)
+        // SAFETY: glob's array holds `offs + pathc` entries.
+        .map(|i| unsafe { *old.add(offs + i) })
+        .collect();
+    let known: std::collections::HashSet<Vec<u8>> = entries
+        .iter()
+        // SAFETY: glob's entries are NUL-terminated strings.
+        .map(|&p| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
+        .collect();
+    for path in matched {
+        let mut text = path.clone();
+        if flags & libc::GLOB_MARK != 0 && matches!(paths::classify(path.as_bytes()), Some(Fake::Dir)) {
+            text.push('/');
+        }
+        if known.contains(text.as_bytes()) {
+            continue;
+        }
+        let c_text = std::ffi::CString::new(text).ok()?;
+        // SAFETY: strdup's copy is freed by globfree.
+        entries.push(unsafe { libc::strdup(c_text.as_ptr()) });
+    }
+    if flags & libc::GLOB_NOSORT == 0 {
+        let fresh = &mut entries[before.min(old_count)..];
+        // SAFETY: every entry is a NUL-terminated string.
+        fresh.sort_by(|a, b| unsafe { CStr::from_ptr(*a).cmp(CStr::from_ptr(*b)) });
+    }
+    let total = offs + entries.len() + 1;
+    // SAFETY: a new array for globfree to free; the old one (if any) is freed here.
+    let array = unsafe { libc::malloc(total * std::mem::size_of::<*mut c_char>()) } as *mut *mut c_char;
+    if array.is_null() {
+        return Some(libc::GLOB_NOSPACE);
+    }
+    // SAFETY: `array` holds `total` pointers.
+    unsafe {
+        for i in 0..offs {
+            *array.add(i) = std::ptr::null_mut();
+        }
+        for (i, entry) in entries.iter().enumerate() {
+            *array.add(offs + i) = *entry;
+        }
+        *array.add(total - 1) = std::ptr::null_mut();
+        if !old.is_null() {
+            libc::free(old.cast());
+        }
+    }
+    head.pathv = array;
+    head.pathc = entries.len();
+    Some(0)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn glob(
+    pattern: *const c_char,
+    flags: c_int,
+    errfunc: *mut c_void,
+    pglob: *mut libc::glob_t,
+) -> c_int {
+    // SAFETY: the caller's glob_t.
+    let before = if flags & libc::GLOB_APPEND != 0 {
+        unsafe { (*pglob).gl_pathc }
+    } else {
+        0
+    };
+    // SAFETY: forwarding.
+    let ret = unsafe { real::glob(pattern, flags, errfunc, pglob) };
+    intercept(|| glob_fake(pattern, flags, pglob.cast(), before, ret)).unwrap_or(ret)
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn glob64(
+    pattern: *const c_char,
+    flags: c_int,
+    errfunc: *mut c_void,
+    pglob: *mut libc::glob64_t,
+) -> c_int {
+    // SAFETY: the caller's glob64_t.
+    let before = if flags & libc::GLOB_APPEND != 0 {
+        unsafe { (*pglob).gl_pathc }
+    } else {
+        0
+    };
+    // SAFETY: forwarding.
+    let ret = unsafe { real::glob64(pattern, flags, errfunc, pglob) };
+    intercept(|| glob_fake(pattern, flags, pglob.cast(), before, ret)).unwrap_or(ret)
+}
+
+// ---------------------------------------------------------------------------------------------
 // extended attributes: device nodes on devtmpfs have none (ls -l asks for security.selinux)
 
 fn xattr_fake(path: *const c_char, list: bool) -> Option<ssize_t> {
