@@ -160,7 +160,7 @@ fn exchange_gathered(socket: i32, head: &[u8], parts: &[(usize, usize)]) -> Resu
         Some(libc::EFAULT) => libc::EFAULT,
         _ => libc::EIO,
     })?;
-    let receive = |buffer: &mut Vec<u8>| match seqpacket::recv_on(socket, buffer) {
+    let receive = |buffer: &mut Vec<u8>| match seqpacket::recv_reply(socket, buffer) {
         Ok(true) => Reply::decode(buffer).map_err(|_| libc::EIO),
         _ => Err(libc::EIO),
     };

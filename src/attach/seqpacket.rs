@@ -247,16 +247,34 @@ pub fn send_gathered(fd: RawFd, head: &[u8], parts: &[(usize, usize)]) -> io::Re
     }
 }
 
+/// How long a client polls for its reply before it sleeps. The server answers most commands in
+/// microseconds; waking a sleeping client costs a cross-CPU interrupt (tens of microseconds in a
+/// VM), so a short poll saves most of a round trip's cost and little CPU. The server does not
+/// poll: a program may think for long between commands, and its other threads need the CPU.
+const POLL_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(30);
+
 /// Receive one message on any SOCK_SEQPACKET descriptor into `buffer` (its contents become the
 /// message; its capacity is kept across calls, so a connection's buffer is allocated once and
 /// never zero-filled); `Ok(false)` at end of file.
 pub fn recv_on(fd: RawFd, buffer: &mut Vec<u8>) -> io::Result<bool> {
+    recv_polling(fd, buffer, std::time::Duration::ZERO)
+}
+
+/// `recv_on` for a reply that is due within microseconds: poll for `poll` before sleeping.
+pub fn recv_reply(fd: RawFd, buffer: &mut Vec<u8>) -> io::Result<bool> {
+    recv_polling(fd, buffer, POLL_BEFORE_SLEEP)
+}
+
+fn recv_polling(fd: RawFd, buffer: &mut Vec<u8>, poll: std::time::Duration) -> io::Result<bool> {
     buffer.clear();
     buffer.reserve(MAX_MESSAGE_BYTES);
+    let started = std::time::Instant::now();
     loop {
+        let polling = started.elapsed() < poll;
+        let flags = if polling { libc::MSG_DONTWAIT } else { 0 };
         let room = buffer.spare_capacity_mut();
         // SAFETY: `room` is valid for writes of its length; recv writes at most that many bytes.
-        let got = unsafe { libc::recv(fd, room.as_mut_ptr().cast(), room.len(), 0) };
+        let got = unsafe { libc::recv(fd, room.as_mut_ptr().cast(), room.len(), flags) };
         if got > 0 {
             // SAFETY: recv initialised the first `got` bytes of the spare capacity.
             unsafe { buffer.set_len(got as usize) };
@@ -266,6 +284,10 @@ pub fn recv_on(fd: RawFd, buffer: &mut Vec<u8>) -> io::Result<bool> {
             return Ok(false);
         }
         let error = io::Error::last_os_error();
+        if polling && error.kind() == io::ErrorKind::WouldBlock {
+            std::hint::spin_loop();
+            continue;
+        }
         if error.kind() != io::ErrorKind::Interrupted {
             return Err(error);
         }
