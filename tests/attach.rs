@@ -768,3 +768,61 @@ print("killed")
     let info = media_info_json(&medium);
     assert!(info["written_sectors"].as_u64().is_some(), "{info}");
 }
+
+/// growisofs -dvd-compat on a blank DVD+R DL (real-drives.md §1–§2): dvd+rw-mediainfo prints the
+/// blank disc's layer boundary as real drives report it; growisofs reads it (READ DVD STRUCTURE
+/// 20h), splits the layers at half the image (SEND DVD STRUCTURE 20h), writes, closes the track
+/// and finalizes with minimal radius. The files read back, the disc holds twice the split, and
+/// the boundary can no longer be set.
+#[test]
+fn growisofs_dvd_compat_splits_the_layers_of_a_dvd_plus_r_dl_and_finalizes_it() {
+    if !installed(&["growisofs", "genisoimage", "dvd+rw-mediainfo"]) {
+        return;
+    }
+    let bench = Bench::new();
+    let medium = bench.medium("dl.bbm", "dvd+r-dl");
+    let blank = run_ok(&medium, &["dvd+rw-mediainfo", "/dev/sr0"]);
+    for line in [
+        " Legacy lead-out at:    2086912*2KB=4273995776",
+        " L0 Data Zone Capacity: 2086912*2KB, can still be set",
+        " Free Blocks:           4173824*2KB",
+        " Track Size:            4173824*2KB",
+    ] {
+        assert!(blank.lines().any(|l| l == line), "missing {line:?} in\n{blank}");
+    }
+    let dir = bench.files("dl", &[("a.txt", "growisofs -dvd-compat on DVD+R DL\n")]);
+    let out = run_ok(
+        &medium,
+        &[
+            "growisofs",
+            "-dvd-compat",
+            "-Z",
+            "/dev/sr0",
+            "-R",
+            "-J",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let split: u64 = out
+        .lines()
+        .find_map(|l| l.split("splitting layers at ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|blocks| blocks.parse().ok())
+        .unwrap_or_else(|| panic!("no layer split in\n{out}"));
+    assert!(out.contains("closing disc"), "{out}");
+    assert!(listed(&medium).contains("/a.txt"));
+    let info = media_info_json(&medium);
+    assert_eq!(info["status"], "Finalized", "{info}");
+    assert_eq!(info["capacity_blocks"].as_u64(), Some(2 * split), "{info}");
+    let written = run_ok(&medium, &["dvd+rw-mediainfo", "/dev/sr0"]);
+    let fixed = format!(" L0 Data Zone Capacity: {split}*2KB, can no longer be set");
+    assert!(written.lines().any(|l| l == fixed), "missing {fixed:?} in\n{written}");
+}
+
+/// growisofs formats a blank BD-R SRM+POW and keeps the session open; -M reads the volume
+/// descriptors through READ CAPACITY (the formatted size then) and rewrites LBA 16 by
+/// pseudo-overwrite (real-drives.md §6).
+#[test]
+fn growisofs_z_then_m_on_bd_r() {
+    growisofs_z_then_m("bd-r");
+}

@@ -9,7 +9,7 @@ mod common;
 use burnbench::device::{DataPhase, ScsiDevice};
 use burnbench::drive::{Drive, DriveModel};
 use burnbench::media::medium::Medium;
-use burnbench::media::{Disc, Family, Profile, WriteParameters};
+use burnbench::media::{Disc, Family, FormatRequest, Profile, WriteParameters};
 use std::fmt::Write as _;
 
 /// (name, CDB, data-in length)
@@ -30,6 +30,11 @@ const COMMANDS: &[(&str, &str, usize)] = &[
     ("READ CAPACITY", "25 00 00 00 00 00 00 00 00 00", 8),
     ("READ FORMAT CAPACITIES", "23 00 00 00 00 00 00 00 fc 00", 252),
     ("READ DISC INFORMATION", "51 00 00 00 00 00 00 00 22 00", 34),
+    (
+        "READ DISC INFORMATION POW resources",
+        "51 02 00 00 00 00 00 00 10 00",
+        16,
+    ),
     ("READ TRACK INFORMATION track 1", "52 01 00 00 00 01 00 00 30 00", 48),
     ("READ TRACK INFORMATION track FFh", "52 01 00 00 00 ff 00 00 30 00", 48),
     ("READ TRACK INFORMATION LBA 0", "52 00 00 00 00 00 00 00 30 00", 48),
@@ -49,6 +54,7 @@ const COMMANDS: &[(&str, &str, usize)] = &[
         "ad 00 00 00 00 00 00 11 01 00 00 00",
         256,
     ),
+    ("READ DISC STRUCTURE DVD 20h", "ad 00 00 00 00 00 00 20 00 0c 00 00", 12),
     (
         "READ DISC STRUCTURE DVD FFh",
         "ad 00 00 00 00 00 00 ff 01 00 00 00",
@@ -94,13 +100,35 @@ fn states(profile: Profile) -> Vec<(&'static str, Disc)> {
             session.write(0, 320, &params).unwrap();
             session.close(1, 1, &params).unwrap();
             session.close(2, 0, &params).unwrap();
-            vec![
+            let mut states = vec![
                 ("blank", Disc::new(profile)),
                 ("one-session", session),
                 ("finalized", Disc::pressed(profile, 4096, false)),
-            ]
+            ];
+            if profile == Profile::BdRSrm {
+                states.push(("pow-session-open", pow_session_open()));
+            }
+            states
         }
     }
+}
+
+/// A BD-R as growisofs -Z leaves it: formatted 32h 12088320 SRM+POW, one closed track of 320
+/// blocks in the open session, its volume descriptors rewritten once in place.
+fn pow_session_open() -> Disc {
+    let params = WriteParameters::multisession();
+    let mut disc = Disc::new(Profile::BdRSrm);
+    disc.format(FormatRequest {
+        format_type: 0x32,
+        subtype: 0,
+        blocks: 12088320,
+        parameter: 0,
+    })
+    .unwrap();
+    disc.write(0, 320, &params).unwrap();
+    disc.close(1, 1, &params).unwrap();
+    disc.write(16, 16, &params).unwrap();
+    disc
 }
 
 fn render() -> String {

@@ -589,7 +589,7 @@ fn an_unknown_format_version_is_named() {
     .unwrap();
     let e = open_error(&path);
     assert!(
-        e.contains("manifest.ron has format version 7, but this burnbench reads version 1"),
+        e.contains("manifest.ron has format version 7, but this burnbench reads versions 1 to 2"),
         "{e}"
     );
 }
@@ -698,4 +698,30 @@ fn importing_an_iso_reports_progress_up_to_every_sector() {
     assert!(heard.windows(2).all(|w| w[0].0 < w[1].0), "{heard:?}");
     assert!(heard.iter().all(|&(_, total)| total == 3000));
     assert_eq!(heard.last(), Some(&(3000, 3000)));
+}
+
+/// A DVD+R DL whose layer boundary a host set (SEND DVD STRUCTURE 20h) keeps it across a reload
+/// and is written in layout 2; a blank DVD+R DL stays layout 1 without the field.
+#[test]
+fn a_dvd_plus_r_dl_layer_boundary_survives_a_reload_in_layout_2() {
+    use burnbench::media::medium::Medium;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("dl.bbm");
+    let manifest = |path: &Path| std::fs::read_to_string(path.join("manifest.ron")).unwrap();
+    let mut medium = Medium::create(&path, Disc::new(Profile::DvdPlusRDl)).unwrap();
+    let blank = manifest(&path);
+    assert!(
+        blank.contains("format: 1,") && !blank.contains("layer0_blocks_set"),
+        "{blank}"
+    );
+    medium.set_layer_boundary(1000).unwrap();
+    drop(medium);
+    let set = manifest(&path);
+    assert!(
+        set.contains("format: 2,") && set.contains("layer0_blocks_set: Some(1008)"),
+        "{set}"
+    );
+    let reloaded = Medium::open(&path, None).unwrap();
+    assert_eq!(reloaded.disc().layer_boundary().map(|b| b.layer0_blocks), Some(1008));
+    assert_eq!(reloaded.disc().capacity_blocks, 2016);
 }

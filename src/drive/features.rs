@@ -1,7 +1,7 @@
 //! The feature set of GET CONFIGURATION (mmc.md §1.2): which features a drive model presents,
 //! and which are current for the loaded medium. Presence follows the model's profile lists;
 //! currency follows the disc. Features for things the emulator does not do (CD mastering with cue
-//! sheets, layer jump, MRW, POW, audio play) are not presented at all.
+//! sheets, layer jump, MRW, audio play) are not presented at all.
 
 use crate::drive::DriveModel;
 use crate::media::{Disc, Family, MediaClass, Profile};
@@ -154,7 +154,7 @@ pub fn features(model: &DriveModel, disc: Option<&Disc>) -> Vec<FeatureRepr> {
         },
         incremental && writable_now,
     );
-    let formattable = disc.is_some_and(|d| !d.facts().format_descriptors.is_empty());
+    let formattable = disc.is_some_and(Disc::presents_formattable);
     add(
         writes_any(&[
             Profile::DvdPlusRw,
@@ -237,6 +237,13 @@ pub fn features(model: &DriveModel, disc: Option<&Disc>) -> Vec<FeatureRepr> {
             dvd_rw: writes(Profile::DvdRwSequential),
         },
         (is(Profile::DvdR) || is(Profile::DvdRwSequential) || is(Profile::DvdRDl)) && writable_now,
+    );
+    // Current on a BD-R formatted SRM+POW until it is finalized (real-drives.md §6; growisofs
+    // asks for it alone and then leaves the session open and rewrites LBA 16 in place).
+    add(
+        writes(Profile::BdRSrm),
+        Feature::BdRPseudoOverwrite,
+        disc.is_some_and(Disc::pseudo_overwrite_active) && writable_now,
     );
     add(
         writes(Profile::DvdPlusRDl),
@@ -340,6 +347,42 @@ mod tests {
             profiles.first().map(|p| p.profile),
             Some(0x002B),
             "highest profile first"
+        );
+    }
+
+    /// real-drives.md §6: a BD-R formatted SRM+POW presents BD-R Pseudo-Overwrite current and
+    /// Formattable no longer current; SRM−POW keeps today's set; finalizing ends POW.
+    #[test]
+    fn bd_r_pseudo_overwrite_is_current_after_a_pow_format_only() {
+        let model = DriveModel::builtin("bd-writer").unwrap();
+        let format = |subtype| {
+            let mut disc = Disc::new(Profile::BdRSrm);
+            disc.format(crate::media::FormatRequest {
+                format_type: 0x32,
+                subtype,
+                blocks: 12088320,
+                parameter: 0,
+            })
+            .unwrap();
+            disc
+        };
+        let blank = features(&model, Some(&Disc::new(Profile::BdRSrm)));
+        assert!(codes(&blank, false).contains(&0x0038) && !codes(&blank, true).contains(&0x0038));
+        assert!(codes(&blank, true).contains(&0x0023));
+        let pow = codes(&features(&model, Some(&format(0))), true);
+        assert!(pow.contains(&0x0038) && !pow.contains(&0x0023), "{pow:04X?}");
+        let srm = codes(&features(&model, Some(&format(1))), true);
+        assert!(!srm.contains(&0x0038) && srm.contains(&0x0023), "{srm:04X?}");
+        let mut finalized = format(0);
+        let params = crate::media::WriteParameters::multisession();
+        finalized.write(0, 32, &params).unwrap();
+        finalized.close(1, 1, &params).unwrap();
+        finalized.close(6, 0, &params).unwrap();
+        assert!(!codes(&features(&model, Some(&finalized)), true).contains(&0x0038));
+        let dvd = DriveModel::builtin("dvd-writer").unwrap();
+        assert!(
+            !codes(&features(&dvd, None), false).contains(&0x0038),
+            "no BD-R writing, no POW"
         );
     }
 

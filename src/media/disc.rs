@@ -6,15 +6,21 @@
 //! the disc; it never re-implements a rule.
 //!
 //! Rules live in the sub-modules: [`write`](self::write) (WRITE, RESERVE TRACK, SYNCHRONIZE CACHE),
-//! [`close`](self::close) (CLOSE TRACK/SESSION) and [`erase`](self::erase) (BLANK, FORMAT UNIT).
+//! [`close`](self::close) (CLOSE TRACK/SESSION), [`erase`](self::erase) (BLANK, FORMAT UNIT) and
+//! [`pseudo_overwrite`](self::pseudo_overwrite) (BD-R SRM+POW: writes to recorded clusters);
+//! [`layers`](self::layers) holds the DVD+R DL layer boundary (READ/SEND DVD STRUCTURE 20h).
 //! This file holds the types and the read-only views (what READ DISC/TRACK INFORMATION report).
 
 mod close;
 mod erase;
+mod layers;
+mod pseudo_overwrite;
 mod view;
 mod write;
 
 pub use erase::FormatRequest;
+pub use layers::LayerBoundary;
+pub use pseudo_overwrite::PowResources;
 pub use view::{DiscView, SessionState, TrackView, TrackViewState};
 pub use write::{DataMode, WriteMode, WriteParameters};
 
@@ -129,7 +135,23 @@ pub enum FormatState {
         background: BackgroundFormat,
         /// DVD-RW restricted overwrite after a quick (15h) format, until CLOSE 010b.
         intermediate: bool,
+        /// BD-R formatted SRM+POW (FORMAT UNIT 00h/32h subtype 00b): writes to recorded clusters
+        /// are pseudo-overwrites. `None` on every other format, BD-R SRM−POW included. Absent from
+        /// the manifest when `None` (media image layout 1); present only in layout 2
+        /// (docs/media-image.md).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pseudo_overwrite: Option<PseudoOverwrite>,
     },
+}
+
+/// The Pseudo-OverWrite state of a BD-R formatted SRM+POW (mmc.md §2.2, real-drives.md §6): the
+/// drive takes a write to a recorded cluster, records the data in a replacement cluster from the
+/// spare area and maps the cluster there, so a read returns the new data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PseudoOverwrite {
+    /// Replacement clusters used so far, one per cluster a pseudo-overwrite touched.
+    pub replaced_clusters: u32,
 }
 
 /// The whole medium.
@@ -153,6 +175,10 @@ pub struct Disc {
     /// Disc identification (READ DISC INFORMATION bytes 12–15, DID_V).
     #[serde(default)]
     pub disc_id: Option<u32>,
+    /// DVD+R DL: the L0 data zone capacity the host set with SEND DVD STRUCTURE 20h; until then
+    /// the profile's (see [`Disc::layer_boundary`]). Absent from the manifest while unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer0_blocks_set: Option<u32>,
 }
 
 /// What the drive must do to its sector store after a rule succeeded.
@@ -219,6 +245,7 @@ impl Disc {
             format: FormatState::Unformatted,
             incremental_disabled: false,
             disc_id: None,
+            layer0_blocks_set: None,
         };
         // DVD-RAM is sold formatted (mmc.md §7); restricted-overwrite DVD-RW and RRM BD-R exist only
         // as the result of a format.
@@ -250,6 +277,7 @@ impl Disc {
                 format: FormatState::Unformatted,
                 incremental_disabled: false,
                 disc_id: None,
+                layer0_blocks_set: None,
             },
             Family::Sequential => {
                 let mut disc = Disc::new(profile);
@@ -389,6 +417,7 @@ impl Disc {
             subtype,
             background: BackgroundFormat::NotApplicable,
             intermediate: false,
+            pseudo_overwrite: None,
         }
     }
 

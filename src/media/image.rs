@@ -13,8 +13,14 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Version of the on-disk layout this code reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest on-disk layout this code reads and writes. Layout 2 is layout 1 plus the state of a
+/// BD-R formatted SRM+POW (`pseudo_overwrite` in the disc's format state) and the layer boundary a
+/// host set on a DVD+R DL (`layer0_blocks_set` in the disc); an image is written in
+/// the oldest layout that describes its disc, so every other disc stays layout 1 byte for byte and
+/// a burnbench that reads layout 1 only refuses a POW disc by its version instead of misreading it.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest layout this code reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 /// Conventional extension of a media-image directory ("burnbench medium").
 pub const IMAGE_EXTENSION: &str = "bbm";
 /// The manifest's name inside an image directory.
@@ -62,7 +68,7 @@ pub enum ImageProblem {
         message: String,
     },
     #[error(
-        "{MANIFEST_FILE} has format version {found}, but this burnbench reads version {FORMAT_VERSION} (use the burnbench that wrote it)"
+        "{MANIFEST_FILE} has format version {found}, but this burnbench reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION} (use the burnbench that wrote it)"
     )]
     UnknownVersion { found: u32 },
     #[error(
@@ -125,9 +131,18 @@ struct VersionProbe {
     format: u32,
 }
 
+/// The oldest layout that describes `disc` (see [`FORMAT_VERSION`]).
+fn layout_version(disc: &Disc) -> u32 {
+    if disc.pseudo_overwrite_state().is_some() || disc.layer0_blocks_set.is_some() {
+        FORMAT_VERSION
+    } else {
+        OLDEST_FORMAT_VERSION
+    }
+}
+
 fn render_manifest(disc: &Disc, point: CommitPoint, written_sectors: u64) -> Result<Vec<u8>, ImageProblem> {
     let manifest = Manifest {
-        format: FORMAT_VERSION,
+        format: layout_version(disc),
         written_sectors,
         sectors_bin_bytes: point.data_bytes,
         extents_log_bytes: point.log_bytes,
@@ -175,7 +190,7 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest<Disc>, ImageProblem> {
         message: e.code.to_string(),
     };
     let probe: VersionProbe = ron::from_str(text).map_err(syntax)?;
-    if probe.format != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&probe.format) {
         return Err(ImageProblem::UnknownVersion { found: probe.format });
     }
     ron::from_str(text).map_err(syntax)
@@ -514,10 +529,49 @@ mod tests {
     fn a_newer_format_is_named_as_such() {
         let text = String::from_utf8(manifest_of(&Disc::new(Profile::CdR))).unwrap();
         let body = &text[..text.rfind("// crc32: ").unwrap()];
-        let body = body.replace("format: 1,", "format: 2,\n    shiny_new_field: true,");
+        let body = body.replace("format: 1,", "format: 3,\n    shiny_new_field: true,");
         let resealed = format!("{body}// crc32: {:08x}\n", CRC32.checksum(body.as_bytes()));
         let e = parse_manifest(resealed.as_bytes()).err().unwrap();
-        assert!(matches!(e, ImageProblem::UnknownVersion { found: 2 }), "{e}");
+        assert!(matches!(e, ImageProblem::UnknownVersion { found: 3 }), "{e}");
+        assert!(e.to_string().contains("reads versions 1 to 2"), "{e}");
+    }
+
+    #[test]
+    fn a_pow_formatted_bd_r_is_layout_2_and_every_other_disc_stays_layout_1() {
+        let mut pow = Disc::new(Profile::BdRSrm);
+        pow.format(crate::media::FormatRequest {
+            format_type: 0x32,
+            subtype: 0,
+            blocks: 12088320,
+            parameter: 0,
+        })
+        .unwrap();
+        let text = String::from_utf8(manifest_of(&pow)).unwrap();
+        assert!(text.contains("format: 2,"), "{text}");
+        assert!(
+            text.contains("pseudo_overwrite: Some((") && text.contains("replaced_clusters: 0"),
+            "{text}"
+        );
+        assert_eq!(parse_manifest(text.as_bytes()).unwrap().disc, pow);
+        let mut srm = Disc::new(Profile::BdRSrm);
+        srm.format(crate::media::FormatRequest {
+            format_type: 0x32,
+            subtype: 1,
+            blocks: 12088320,
+            parameter: 0,
+        })
+        .unwrap();
+        for disc in [
+            srm,
+            Disc::pressed(Profile::BdRe, 100, false),
+            Disc::new(Profile::DvdPlusRw),
+        ] {
+            let text = String::from_utf8(manifest_of(&disc)).unwrap();
+            assert!(
+                text.contains("format: 1,") && !text.contains("pseudo_overwrite"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -216,6 +216,13 @@ impl Medium {
         self.commit()
     }
 
+    /// SEND DVD STRUCTURE 20h: the DVD+R DL layer boundary (`Disc::set_layer_boundary`); the
+    /// drive records it on the disc at once.
+    pub fn set_layer_boundary(&mut self, layer0_blocks: u32) -> Result<(), MediumError> {
+        self.disc.set_layer_boundary(layer0_blocks)?;
+        self.commit()
+    }
+
     /// Let a DVD+RW background format progress (0…65535; 65535 completes it).
     pub fn advance_background_format(&mut self, progress: u16) {
         self.disc.advance_background_format(progress);

@@ -130,6 +130,11 @@ pub struct ProfileFacts {
     pub recordable_blocks: u32,
     /// Legacy lead-out / last possible lead-out start that drives report (mmc.md §7).
     pub lead_out_blocks: u32,
+    /// Media whose layer boundary the host sets (DVD+R DL, READ/SEND DVD STRUCTURE 20h): the L0
+    /// data zone capacity a blank disc reports, which is also the most SEND may set. Layer 1 on
+    /// the opposite track path holds as much as layer 0, so the disc holds twice it
+    /// (real-drives.md §1–§2).
+    pub settable_layer0_blocks: Option<u32>,
     /// Write unit: CD 1 block, DVD 16 (32 KiB ECC block), BD 32 (64 KiB cluster) (mmc.md §1.5).
     pub write_granularity_blocks: u32,
     /// Overwritable media: LBA and length alignment of random writes (DVD-RW RO 32 KiB, others 2 KiB).
@@ -215,6 +220,9 @@ const DVD_RAM_FORMATS: &[FormatDescriptor] = &[
     fd(0x01, 2217248, 0x800),
 ];
 const DVD_PLUS_RW_FORMATS: &[FormatDescriptor] = &[fd(0x26, 2295104, 0)];
+/// Blank DVD+R DL on two drives and two media brands: L0 data zone capacity 2086912 (also the
+/// legacy lead-out), free blocks and track size 4173824 = 2 × 2086912 (real-drives.md §1–§2).
+const DVD_PLUS_R_DL_LAYER0_BLOCKS: u32 = 2086912;
 
 macro_rules! row {
     ($p:ident, $code:expr, $id:expr, $name:expr, $family:ident, $class:ident, erasable: $er:expr,
@@ -240,6 +248,7 @@ impl ProfileFacts {
         erasable: false,
         recordable_blocks: 0,
         lead_out_blocks: 0,
+        settable_layer0_blocks: None,
         write_granularity_blocks: 1,
         overwrite_alignment_blocks: 1,
         max_sessions: None,
@@ -307,7 +316,8 @@ pub static PROFILES: [ProfileFacts; 16] = [
         max_sessions: Some(153), max_open_tracks: 15, session_gap_first_blocks: 2048, session_gap_later_blocks: 2048,
         auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true),
     row!(DvdPlusRDl, 0x002B, "dvd+r-dl", "DVD+R/DL", Sequential, Dvd, erasable: false,
-        blocks: 4171712, lead_out: 2086912, granularity: 16,
+        blocks: 2 * DVD_PLUS_R_DL_LAYER0_BLOCKS, lead_out: DVD_PLUS_R_DL_LAYER0_BLOCKS, granularity: 16,
+        settable_layer0_blocks: Some(DVD_PLUS_R_DL_LAYER0_BLOCKS),
         max_sessions: Some(127), max_open_tracks: 15, session_gap_first_blocks: 2048, session_gap_later_blocks: 2048,
         auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true),
     row!(BdRom, 0x0040, "bd-rom", "BD-ROM", ReadOnly, Bd, erasable: false, blocks: 0, lead_out: 0, granularity: 32),
@@ -498,7 +508,14 @@ mod tests {
     fn capacities_from_the_reference() {
         assert_eq!(Profile::DvdPlusR.facts().recordable_blocks, 2295104);
         assert_eq!(Profile::DvdR.facts().lead_out_blocks, 2298496);
-        assert_eq!(Profile::DvdPlusRDl.facts().recordable_blocks, 4171712);
+        assert_eq!(Profile::DvdPlusRDl.facts().recordable_blocks, 4173824);
+        assert_eq!(Profile::DvdPlusRDl.facts().settable_layer0_blocks, Some(2086912));
+        assert_eq!(Profile::DvdPlusRDl.facts().lead_out_blocks, 2086912);
+        assert!(
+            PROFILES
+                .iter()
+                .all(|f| f.settable_layer0_blocks.is_none() || f.profile == Profile::DvdPlusRDl)
+        );
         assert_eq!(Profile::BdRSrm.facts().recordable_blocks, 12219392);
         assert_eq!(Profile::BdRe.facts().recordable_blocks, 11826176);
         assert!(

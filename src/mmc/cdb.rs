@@ -284,6 +284,7 @@ commands! {
     Write12(Write12, Transfer12Cdb);
     GetPerformance(GetPerformance, GetPerformanceCdb);
     ReadDiscStructure(ReadDiscStructure, ReadDiscStructureCdb);
+    SendDiscStructure(SendDiscStructure, SendDiscStructureCdb);
     SetStreaming(SetStreaming, SetStreamingCdb);
     SetCdSpeed(SetCdSpeed, SetCdSpeedCdb);
     MechanismStatus(MechanismStatus, MechanismStatusCdb);

@@ -1,6 +1,6 @@
 //! READ DISC STRUCTURE (ADh) replies (mmc.md §1.3): the common 4-byte header (data length, two
 //! reserved bytes), the capability list (format FFh), BD disc information (00h) and BD spare
-//! area information (0Ah). DVD formats 00h and 11h live in `dvd_structure`.
+//! area information (0Ah). DVD formats 00h, 11h and 20h live in `dvd_structure`.
 
 use super::wire::{CdbError, Field, Rest, accessors, impl_to_vec, view};
 
@@ -64,6 +64,8 @@ pub mod structure_format {
     pub const BD_SPARE_AREA: u8 = 0x0A;
     /// DVD+R / DVD+RW ADIP information.
     pub const DVD_ADIP: u8 = 0x11;
+    /// DVD+R DL layer boundary information, read and sent (growisofs `plus_r_dl_split`).
+    pub const DVD_LAYER_BOUNDARY: u8 = 0x20;
     /// The list of structures the drive can read / send.
     pub const CAPABILITY_LIST: u8 = 0xFF;
 }

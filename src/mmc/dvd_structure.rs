@@ -9,7 +9,13 @@
 //! layer 0; 20 BCA b7; 21–2051 media specific. 2052 bytes in all.
 //! 11h: 256 ADIP bytes; manufacturer ID at ADIP 19–26, media type ID 27–29, product revision 30
 //! (spec, verify).
+//! 20h: DVD+R DL layer boundary information, 12 bytes, one layout both ways — the READ reply and
+//! the SEND DISC STRUCTURE parameter list (growisofs `plus_r_dl_split` reads it, then sends it
+//! back with a new capacity): byte 4 b7 Init Status (1: the L0 data zone capacity can no longer
+//! be set; dvd+rw-mediainfo prints "can no longer be set" / "can still be set"), 8–11 the L0 data
+//! zone capacity in blocks (mmc.md §1.3, real-drives.md §1).
 
+use super::sense_data::FieldPointer;
 use super::wire::{CdbError, Field, Rest, accessors, impl_to_vec, view};
 
 mod field {
@@ -35,6 +41,11 @@ mod field {
     pub const MANUFACTURER_ID: Field = 19..27;
     pub const MEDIA_TYPE_ID: Field = 27..30;
     pub const PRODUCT_REVISION: usize = 30;
+
+    /// Format 20h: Init Status b7.
+    pub const INIT_STATUS: usize = 4;
+    pub const LAYER0_CAPACITY: Field = 8..12;
+    pub const LAYER_BOUNDARY_END: usize = 12;
 }
 
 /// Book types (byte 4 b7-4).
@@ -228,6 +239,53 @@ impl DvdAdipRepr {
 }
 impl_to_vec!(DvdAdipRepr, DvdAdip);
 
+view!(
+    /// DVD+R DL layer boundary information (format 20h): the READ DISC STRUCTURE reply and the
+    /// SEND DISC STRUCTURE parameter list.
+    DvdLayerBoundary,
+    min_len = field::LAYER_BOUNDARY_END
+);
+accessors!(DvdLayerBoundary {
+    be data_length / set_data_length: u16 = field::DATA_LENGTH;
+    bit init_status / set_init_status: bool = field::INIT_STATUS, 0x80;
+    be layer0_capacity / set_layer0_capacity: u32 = field::LAYER0_CAPACITY;
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DvdLayerBoundaryRepr {
+    /// Init Status: the capacity is fixed (set by the host, or recording has begun). A host
+    /// sends 0 (growisofs clears the whole list).
+    pub fixed: bool,
+    /// L0 data zone capacity in 2048-byte blocks.
+    pub layer0_blocks: u32,
+}
+
+impl DvdLayerBoundaryRepr {
+    /// Where a drive points when it refuses the capacity a host sent (5/26/00): parameter-list
+    /// byte 8, its most significant bit.
+    pub const CAPACITY_POINTER: FieldPointer = FieldPointer::parameter(field::LAYER0_CAPACITY.start as u16, Some(7));
+
+    pub fn parse<T: AsRef<[u8]>>(data: &DvdLayerBoundary<T>) -> Result<DvdLayerBoundaryRepr, CdbError> {
+        data.check_len()?;
+        Ok(DvdLayerBoundaryRepr {
+            fixed: data.init_status(),
+            layer0_blocks: data.layer0_capacity(),
+        })
+    }
+
+    pub fn buffer_len(&self) -> usize {
+        field::LAYER_BOUNDARY_END
+    }
+
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(&self, data: &mut DvdLayerBoundary<T>) {
+        data.buffer.as_mut()[..field::LAYER_BOUNDARY_END].fill(0);
+        data.set_data_length((field::LAYER_BOUNDARY_END - field::DATA_LENGTH.end) as u16);
+        data.set_init_status(self.fixed);
+        data.set_layer0_capacity(self.layer0_blocks);
+    }
+}
+impl_to_vec!(DvdLayerBoundaryRepr, DvdLayerBoundary);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +352,67 @@ mod tests {
         let parsed = DvdAdipRepr::parse(&DvdAdip::new_checked(&bytes[..]).unwrap()).unwrap();
         assert_eq!(parsed.media_id(), "MCC/004");
         assert_eq!(parsed, repr);
+    }
+
+    /// A blank DVD+R DL as two real drives report it (real-drives.md §1, dvd+rw-mediainfo:
+    /// "L0 Data Zone Capacity: 2086912*2KB, can still be set"): 10 bytes follow the length,
+    /// Init Status clear, 2086912 = 1FD800h.
+    static BLANK_DVD_PLUS_R_DL: [u8; 12] = [
+        0x00, 0x0A, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
+        0x00, 0x1F, 0xD8, 0x00,
+    ];
+
+    #[test]
+    fn layer_boundary_deconstruct() {
+        let data = DvdLayerBoundary::new_checked(&BLANK_DVD_PLUS_R_DL[..]).unwrap();
+        assert_eq!(data.data_length(), 10);
+        assert!(!data.init_status());
+        assert_eq!(data.layer0_capacity(), 2_086_912);
+    }
+
+    #[test]
+    fn layer_boundary_construct() {
+        let mut bytes = [0u8; 12];
+        let mut data = DvdLayerBoundary::new_unchecked(&mut bytes[..]);
+        data.set_data_length(10);
+        data.set_layer0_capacity(2_086_912);
+        assert_eq!(bytes, BLANK_DVD_PLUS_R_DL);
+    }
+
+    #[test]
+    fn layer_boundary_parse_and_emit() {
+        let blank = DvdLayerBoundaryRepr {
+            fixed: false,
+            layer0_blocks: 2_086_912,
+        };
+        let data = DvdLayerBoundary::new_checked(&BLANK_DVD_PLUS_R_DL[..]).unwrap();
+        assert_eq!(DvdLayerBoundaryRepr::parse(&data), Ok(blank));
+        assert_eq!(blank.to_vec(), BLANK_DVD_PLUS_R_DL);
+        let fixed = DvdLayerBoundaryRepr { fixed: true, ..blank }.to_vec();
+        assert_eq!(fixed[4], 0x80);
+    }
+
+    /// The parameter list growisofs' `plus_r_dl_split` sends: zeroed, byte 1 = 10, the split in
+    /// bytes 8–11 (here 1045008 blocks = FF210h, half of a 2090000-block image).
+    #[test]
+    fn layer_boundary_as_growisofs_sends_it() {
+        let sent = [0x00, 0x0A, 0, 0, 0, 0, 0, 0, 0x00, 0x0F, 0xF2, 0x10];
+        let repr = DvdLayerBoundaryRepr::parse(&DvdLayerBoundary::new_checked(&sent[..]).unwrap()).unwrap();
+        assert_eq!(
+            repr,
+            DvdLayerBoundaryRepr {
+                fixed: false,
+                layer0_blocks: 1_045_008
+            }
+        );
+        assert_eq!(repr.to_vec(), sent);
+    }
+
+    #[test]
+    fn layer_boundary_short_list_is_a_length_error() {
+        assert_eq!(
+            DvdLayerBoundary::new_checked(&BLANK_DVD_PLUS_R_DL[..8]).unwrap_err(),
+            CdbError::parameter_list_length()
+        );
     }
 }

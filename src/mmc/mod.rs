@@ -22,6 +22,7 @@ pub mod msf;
 #[cfg(test)]
 mod parse_fuzz;
 pub mod performance;
+pub mod pow_resources;
 pub mod raw_toc;
 pub mod read_capacity;
 pub mod sense;

@@ -227,10 +227,10 @@ fn dvd_plus_r_dl_holds_several_sessions_as_dvd_plus_r_does() {
     let info = reply(&mut drive, "51 00 00 00 00 00 00 00 22 00");
     assert_eq!(&info[2..7], &hex("01 01 04 04 04"));
     // READ TRACK INFORMATION FFh: the invisible track 4 in session 4 at 6192 = 1830h, free up to
-    // the disc's 4171712 blocks.
+    // the disc's 4173824 blocks (real-drives.md §2).
     let invisible = reply(&mut drive, "52 01 00 00 00 ff 00 00 30 00");
     assert_eq!((invisible[2], invisible[3]), (4, 4));
-    assert_eq!(&invisible[8..20], &hex("00 00 18 30 00 00 18 30 00 3f 8f 90"));
+    assert_eq!(&invisible[8..20], &hex("00 00 18 30 00 00 18 30 00 3f 97 d0"));
     // Session 2 by number: track 2 at 2064 = 810h, 16 blocks.
     let second = reply(&mut drive, "52 02 00 00 00 02 00 00 30 00");
     assert_eq!(&second[8..12], &hex("00 00 08 10"));
@@ -560,11 +560,12 @@ fn dvd_physical_format_by_profile() {
         &reply(&mut rom, DVD_PHYSICAL)[4..16],
         &hex("00 0f 01 00 00 03 00 00 00 03 00 63")
     );
-    // DVD+R DL: two layers, opposite track path, layer 0 ends at the legacy lead-out 2086912.
+    // DVD+R DL: two layers, opposite track path, layer 0 ends at the legacy lead-out 2086912,
+    // layer 1 (as large) where layer 0 starts, complemented: FCFFFFh.
     let mut dl = bd_writer(Disc::new(Profile::DvdPlusRDl));
     assert_eq!(
         &reply(&mut dl, DVD_PHYSICAL)[4..20],
-        &hex("e0 0f 32 00 00 03 00 00 00 fc f7 bf 00 22 d7 ff")
+        &hex("e0 0f 32 00 00 03 00 00 00 fc ff ff 00 22 d7 ff")
     );
     assert!(
         data_in(&mut dl, "ad 00 00 00 00 00 01 00 08 04 00 00", 2052)

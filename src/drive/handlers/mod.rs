@@ -35,6 +35,7 @@ impl Drive {
             C::ReadFormatCapacities(c) => self.read_format_capacities(c),
             C::FormatUnit(c) => self.format_unit(c, data),
             C::ReadDiscStructure(c) => self.read_disc_structure(c),
+            C::SendDiscStructure(c) => self.send_disc_structure(c, data),
             // The rest were dispatched by `Drive::dispatch`.
             _ => Err(crate::mmc::Sense::INVALID_COMMAND_OPERATION_CODE.into()),
         }

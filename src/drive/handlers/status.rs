@@ -1,11 +1,14 @@
-//! What the drive reports about the medium: READ CAPACITY, READ DISC INFORMATION and READ TRACK
-//! INFORMATION (mmc.md §1.2, §1.4), all from the disc's views so that they never disagree.
+//! What the drive reports about the medium: READ CAPACITY, READ DISC INFORMATION (standard, and
+//! POW resources on a BD-R SRM+POW) and READ TRACK INFORMATION (mmc.md §1.2, §1.4), all from the
+//! disc's views so that they never disagree.
 
 use crate::drive::{Drive, Failure, Outcome, Reply, truncated};
-use crate::media::{DiscStatus, MediaClass, SessionState, TrackMode, TrackView, TrackViewState};
+use crate::media::{Disc, DiscStatus, MediaClass, SessionState, TrackMode, TrackView, TrackViewState};
+use crate::mmc::Sense;
 use crate::mmc::cdb::{DiscInformationType, ReadDiscInformation, ReadTrackInformation, TrackAddress};
 use crate::mmc::disc_information::{self as di, DiscInformationRepr};
 use crate::mmc::msf::Msf;
+use crate::mmc::pow_resources::PowResourcesRepr;
 use crate::mmc::read_capacity::ReadCapacityRepr;
 use crate::mmc::track_information::{LayerJumpAddresses, TrackInformationRepr, data_mode, track_mode};
 use crate::mmc::wire::CdbError;
@@ -21,11 +24,13 @@ impl Drive {
     }
 
     pub(in crate::drive) fn read_disc_information(&mut self, command: &ReadDiscInformation) -> Outcome {
-        if command.data_type != DiscInformationType::Standard {
-            // Track / POW resources exist on BD only; the emulator answers the standard form alone.
-            return Err(CdbError::invalid_field_in_cdb(1, Some(2)).into());
-        }
         let disc = self.medium_ref()?.disc();
+        match command.data_type {
+            DiscInformationType::Standard => {}
+            DiscInformationType::PowResources => return pow_resources(disc, command),
+            // Track resources (BD only) are not modelled.
+            DiscInformationType::TrackResources => return Err(data_type_refused()),
+        }
         let view = disc.view();
         let cd = disc.profile.class() == MediaClass::Cd;
         // CD addresses are MSF, others LBA (mmc.md §1.4 bytes 16–23).
@@ -110,6 +115,27 @@ impl Drive {
             command.allocation_length.into(),
         ))
     }
+}
+
+/// POW Resources Information (data type 010b): on a BD-R formatted SRM+POW only; any other
+/// medium refuses the data type as the standard-only drive did (5/24/00 at byte 1 bit 2).
+fn pow_resources(disc: &Disc, command: &ReadDiscInformation) -> Outcome {
+    let resources = disc.pow_resources().ok_or_else(data_type_refused)?;
+    let reply = PowResourcesRepr {
+        remaining_replacements: resources.remaining_replacements,
+        remaining_map_entries: resources.remaining_map_entries,
+        remaining_updates: resources.remaining_updates,
+    };
+    Ok(truncated(reply.to_vec(), command.allocation_length.into()))
+}
+
+/// A data type the medium has no reply for: 5/24/00 pointing at the data type field.
+fn data_type_refused() -> Failure {
+    CdbError::new(
+        Sense::INVALID_FIELD_IN_CDB,
+        Some(ReadDiscInformation::DATA_TYPE_POINTER),
+    )
+    .into()
 }
 
 /// The READ TRACK INFORMATION reply for one track view (48-byte MMC-5 form).

@@ -1,17 +1,25 @@
-//! READ DISC STRUCTURE (mmc.md §1.3): DVD 00h physical format, 11h ADIP and FFh capability list;
-//! BD 00h disc information, 0Ah spare area and FFh. Structures of another media class are
-//! 5/30/02 (QEMU), formats the medium does not have 5/24/00 at byte 7.
+//! READ DISC STRUCTURE (mmc.md §1.3): DVD 00h physical format, 11h ADIP, 20h DVD+R DL layer
+//! boundary and FFh capability list; BD 00h disc information, 0Ah spare area and FFh. Structures
+//! of another media class are 5/30/02 (QEMU), formats the medium does not have 5/24/00 at byte 7 —
+//! the DVD-R DL layer jump structures 21h–24h among them: no Layer Jump medium (profile 16h) is
+//! modelled, and dvd+rw-mediainfo asks for them on 16h only.
+//! SEND DISC STRUCTURE takes 20h on DVD+R DL, where the disc decides whether the boundary may
+//! still change; every other format is 5/24/00 at byte 7.
 
-use crate::drive::{Drive, Failure, Outcome, truncated};
+use crate::device::DataPhase;
+use crate::drive::{Drive, Failure, Outcome, Reply, truncated};
+use crate::media::medium::MediumError;
 use crate::media::{Disc, Family, MediaClass, Profile};
 use crate::mmc::Sense;
-use crate::mmc::cdb::{ReadDiscStructure, StructureMedia};
+use crate::mmc::cdb::{ReadDiscStructure, SendDiscStructure, StructureMedia};
 use crate::mmc::disc_structure::{
     BdDiscInformationRepr, BdSpareAreaRepr, CapabilityListRepr, StructureCapability, bd_disc_type, structure_format,
 };
 use crate::mmc::dvd_structure::{
-    DATA_START_PSN, DVD_RAM_DATA_START_PSN, DvdAdipRepr, DvdPhysicalFormatRepr, book_type, layer_type,
+    DATA_START_PSN, DVD_RAM_DATA_START_PSN, DvdAdipRepr, DvdLayerBoundary, DvdLayerBoundaryRepr, DvdPhysicalFormatRepr,
+    book_type, layer_type,
 };
+use crate::mmc::sense_data::FieldPointer;
 use crate::mmc::wire::CdbError;
 
 /// What the physical format information (00h) says about a DVD profile.
@@ -74,6 +82,35 @@ impl Drive {
         };
         Ok(truncated(reply, command.allocation_length.into()))
     }
+
+    /// SEND DISC STRUCTURE 20h on DVD+R DL: the parameter list carries the L0 data zone capacity
+    /// (growisofs `plus_r_dl_split`). A zero-length list sends nothing (GOOD); a short one is
+    /// 5/1A/00; the disc refuses a fixed boundary (5/2C/00) or a capacity out of range (5/26/00
+    /// pointing at byte 8).
+    pub(in crate::drive) fn send_disc_structure(
+        &mut self,
+        command: &SendDiscStructure,
+        data: &mut DataPhase<'_>,
+    ) -> Outcome {
+        let settable = self.medium_ref()?.disc().layer_boundary().is_some();
+        if command.media != StructureMedia::Dvd || command.format != structure_format::DVD_LAYER_BOUNDARY || !settable {
+            return Err(unknown_format(SendDiscStructure::FORMAT_POINTER));
+        }
+        self.check_writable()?;
+        let length = usize::from(command.parameter_list_length);
+        if length == 0 {
+            return Ok(Reply::Empty);
+        }
+        let bytes: &[u8] = match data {
+            DataPhase::Out(buffer) => &buffer[..length.min(buffer.len())],
+            _ => &[],
+        };
+        let list = DvdLayerBoundaryRepr::parse(&DvdLayerBoundary::new_checked(bytes)?)?;
+        self.medium_mut_or_fail()?
+            .set_layer_boundary(list.layer0_blocks)
+            .map_err(boundary_failure)?;
+        Ok(Reply::Empty)
+    }
 }
 
 /// Media type 0. On a CD (or a BD) every format but the capability list is 5/30/02 (QEMU ide-cd,
@@ -91,27 +128,35 @@ fn dvd_structure(disc: &Disc, command: &ReadDiscStructure) -> Result<Vec<u8>, Fa
             }
             Ok(physical.to_vec())
         }
-        (structure_format::DVD_ADIP, _) => Ok(adip(disc).ok_or_else(unknown_format)?.to_vec()),
+        (structure_format::DVD_ADIP, _) => Ok(adip(disc).ok_or_else(read_format)?.to_vec()),
+        (structure_format::DVD_LAYER_BOUNDARY, _) => Ok(layer_boundary(disc).ok_or_else(read_format)?.to_vec()),
         (structure_format::CAPABILITY_LIST, _) => {
-            let mut readable = Vec::new();
+            let mut listed = Vec::new();
             if let Some(book) = book {
-                readable.push((
+                listed.push(readable(
                     structure_format::PHYSICAL_OR_DISC_INFORMATION,
                     physical_format(disc, book).buffer_len(),
                 ));
             }
             if let Some(adip) = adip(disc) {
-                readable.push((structure_format::DVD_ADIP, adip.buffer_len()));
+                listed.push(readable(structure_format::DVD_ADIP, adip.buffer_len()));
             }
-            Ok(capability_list(&readable, |count| 4 + 4 * count).to_vec())
+            if let Some(boundary) = layer_boundary(disc) {
+                // Read and sent (SDS and RDS set).
+                listed.push(StructureCapability {
+                    sendable: true,
+                    ..readable(structure_format::DVD_LAYER_BOUNDARY, boundary.buffer_len())
+                });
+            }
+            Ok(capability_list(listed, |count| 4 + 4 * count).to_vec())
         }
-        _ => Err(unknown_format()),
+        _ => Err(read_format()),
     }
 }
 
 /// Physical format information: book type by profile; the data area from PSN 30000h (DVD-RAM
 /// 31000h) up to the legacy lead-out real drives report (DVD-R/-RW 2298496, DVD+R 2295104, DVD+R
-/// DL layer 0 2086912, mmc.md §7), or the pressed size on DVD-ROM.
+/// DL the layer boundary: 2086912 on a blank disc, mmc.md §7), or the pressed size on DVD-ROM.
 fn physical_format(disc: &Disc, book: &DvdBook) -> DvdPhysicalFormatRepr {
     let facts = disc.facts();
     let capacity = disc.capacity_blocks;
@@ -120,10 +165,10 @@ fn physical_format(disc: &Disc, book: &DvdBook) -> DvdPhysicalFormatRepr {
     } else {
         DATA_START_PSN
     };
-    let legacy_lead_out = if facts.family == Family::ReadOnly || facts.lead_out_blocks == 0 {
-        capacity
-    } else {
-        facts.lead_out_blocks
+    let legacy_lead_out = match disc.layer_boundary() {
+        Some(boundary) => boundary.layer0_blocks,
+        None if facts.family == Family::ReadOnly || facts.lead_out_blocks == 0 => capacity,
+        None => facts.lead_out_blocks,
     };
     // PSNs are 24 bits: a (corrupt) larger capacity cannot be described.
     let blocks = legacy_lead_out.min(LAST_PSN - start + 1);
@@ -154,6 +199,15 @@ fn physical_format(disc: &Disc, book: &DvdBook) -> DvdPhysicalFormatRepr {
     }
 }
 
+/// Layer boundary information (20h) of DVD+R DL: Init Status set once the boundary is fixed.
+fn layer_boundary(disc: &Disc) -> Option<DvdLayerBoundaryRepr> {
+    let boundary = disc.layer_boundary()?;
+    Some(DvdLayerBoundaryRepr {
+        fixed: !boundary.changeable,
+        layer0_blocks: boundary.layer0_blocks,
+    })
+}
+
 /// ADIP (11h) of DVD+R, DVD+R DL and DVD+RW (mmc.md §1.3).
 fn adip(disc: &Disc) -> Option<DvdAdipRepr> {
     let (_, media_type) = ADIP_MEDIA_IDS.iter().find(|(p, _)| *p == disc.profile)?;
@@ -167,16 +221,16 @@ fn bd_structure(disc: &Disc, format: u8) -> Result<Vec<u8>, Failure> {
     }
     match format {
         structure_format::PHYSICAL_OR_DISC_INFORMATION => Ok(disc_information(disc).to_vec()),
-        structure_format::BD_SPARE_AREA => Ok(spare_area(disc).ok_or_else(unknown_format)?.to_vec()),
+        structure_format::BD_SPARE_AREA => Ok(spare_area(disc).ok_or_else(read_format)?.to_vec()),
         structure_format::CAPABILITY_LIST => {
-            let mut readable = vec![(structure_format::PHYSICAL_OR_DISC_INFORMATION, 0)];
+            let mut listed = vec![readable(structure_format::PHYSICAL_OR_DISC_INFORMATION, 0)];
             if spare_area(disc).is_some() {
-                readable.push((structure_format::BD_SPARE_AREA, 0));
+                listed.push(readable(structure_format::BD_SPARE_AREA, 0));
             }
             // CDEmu's real BD drive reports structure length 0 for every BD entry.
-            Ok(capability_list(&readable, |_| 0).to_vec())
+            Ok(capability_list(listed, |_| 0).to_vec())
         }
-        _ => Err(unknown_format()),
+        _ => Err(read_format()),
     }
 }
 
@@ -201,22 +255,51 @@ fn spare_area(disc: &Disc) -> Option<BdSpareAreaRepr> {
     })
 }
 
-/// The capability list (FFh): the readable formats with their reply lengths, then FFh itself,
-/// whose length `own_length` gives from the number of entries.
-fn capability_list(readable: &[(u8, usize)], own_length: impl Fn(usize) -> usize) -> CapabilityListRepr {
-    let count = readable.len() + 1;
-    let entry = |format: u8, length: usize| StructureCapability {
+/// A capability list entry of a format READ DISC STRUCTURE returns with `length` bytes.
+fn readable(format: u8, length: usize) -> StructureCapability {
+    StructureCapability {
         format,
         sendable: false,
         readable: true,
         length: length.min(usize::from(u16::MAX)) as u16,
-    };
-    let mut capabilities: Vec<StructureCapability> = readable.iter().map(|&(f, len)| entry(f, len)).collect();
-    capabilities.push(entry(structure_format::CAPABILITY_LIST, own_length(count)));
+    }
+}
+
+/// The capability list (FFh): the medium's formats with their reply lengths, then FFh itself,
+/// whose length `own_length` gives from the number of entries.
+fn capability_list(
+    mut capabilities: Vec<StructureCapability>,
+    own_length: impl Fn(usize) -> usize,
+) -> CapabilityListRepr {
+    let count = capabilities.len() + 1;
+    capabilities.push(readable(structure_format::CAPABILITY_LIST, own_length(count)));
     CapabilityListRepr { capabilities }
 }
 
-/// A structure format this medium does not have: 5/24/00 at the format field, byte 7.
-fn unknown_format() -> Failure {
-    CdbError::new(Sense::INVALID_FIELD_IN_CDB, Some(ReadDiscStructure::FORMAT_POINTER)).into()
+/// A structure format READ DISC STRUCTURE does not return for this medium.
+fn read_format() -> Failure {
+    unknown_format(ReadDiscStructure::FORMAT_POINTER)
 }
+
+/// A structure format this medium does not have: 5/24/00 at the format field, byte 7.
+fn unknown_format(pointer: FieldPointer) -> Failure {
+    CdbError::new(Sense::INVALID_FIELD_IN_CDB, Some(pointer)).into()
+}
+
+/// The disc's refusal of a layer boundary; a capacity out of range points at its field, a store
+/// that cannot record it is a write error.
+fn boundary_failure(error: MediumError) -> Failure {
+    match error {
+        MediumError::Refused(Sense::INVALID_FIELD_IN_PARAMETER_LIST) => CdbError::new(
+            Sense::INVALID_FIELD_IN_PARAMETER_LIST,
+            Some(DvdLayerBoundaryRepr::CAPACITY_POINTER),
+        )
+        .into(),
+        MediumError::Refused(sense) => sense.into(),
+        _ => Sense::WRITE_ERROR.into(),
+    }
+}
+
+#[cfg(test)]
+#[path = "structure_tests.rs"]
+mod tests;

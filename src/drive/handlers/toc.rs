@@ -51,10 +51,16 @@ struct TocTrack {
 }
 
 /// The tracks of the closed sessions in order; overwritable media show one track 1 at 0 over the
-/// formatted area and nothing before the first format (mmc.md §2.2).
+/// formatted area and nothing before the first format (mmc.md §2.2), and so does a BD-R SRM+POW
+/// while a session is open (a real drive's fabricated TOC of an open POW session: track 1 at 0,
+/// lead-out at the formatted 12088320; real-drives.md §6).
 fn complete_tracks(disc: &Disc) -> Vec<TocTrack> {
-    if disc.facts().family == Family::Overwritable {
-        let formatted = disc.formatted_blocks().map(|blocks| TocTrack {
+    let overwrite_area = match disc.facts().family {
+        Family::Overwritable => disc.formatted_blocks(),
+        _ => disc.pseudo_overwrite_area(),
+    };
+    if disc.facts().family == Family::Overwritable || overwrite_area.is_some() {
+        let formatted = overwrite_area.map(|blocks| TocTrack {
             session: 1,
             number: 1,
             start: 0,

@@ -1,6 +1,6 @@
 //! BLANK and FORMAT UNIT (mmc.md §1.5 A1h and 04h, §2.2 per family, §7 real answers).
 
-use super::{BackgroundFormat, Disc, FormatState, StoreEffect};
+use super::{BackgroundFormat, Disc, FormatState, PseudoOverwrite, StoreEffect};
 use crate::media::profile::{BlankType, Family, Profile};
 use crate::mmc::Sense;
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,10 @@ const FORMAT_SUBTYPES: &[(Profile, u8, &[u8])] = &[
     (Profile::BdRe, 0x31, &[0, 1]),
 ];
 
+/// BD-R formats 00h and 32h subtype 00b: sequential recording with Pseudo-OverWrite (SRM+POW;
+/// 01b is SRM−POW — libburn `mmc_format_unit`, growisofs `bd_r_format` clears the subtype "to set
+/// SRM+POW").
+const BD_R_SUBTYPE_SRM_POW: u8 = 0;
 /// BD-R format 00h subtype 10b: random recording mode (profile 0042h).
 const BD_R_SUBTYPE_RRM: u8 = 2;
 /// DVD+RW basic format (mmc.md §1.5 04h).
@@ -103,6 +107,7 @@ impl Disc {
             return Err(Sense::INVALID_FIELD_IN_PARAMETER_LIST);
         }
         let whole = 0..self.capacity_blocks.max(self.user_area_blocks());
+        let mut pseudo_overwrite = None;
         match self.profile {
             Profile::DvdPlusRw => return self.format_dvd_plus_rw(request.parameter & 1 == 1),
             Profile::BdRSrm => {
@@ -110,8 +115,10 @@ impl Disc {
                 if !self.sessions.is_empty() || self.formatted_blocks().is_some() {
                     return Err(Sense::CANNOT_FORMAT_MEDIUM_INCOMPATIBLE_MEDIUM);
                 }
-                if request.format_type == 0x00 && request.subtype == BD_R_SUBTYPE_RRM {
-                    self.profile = Profile::BdRRrm;
+                match request.subtype {
+                    BD_R_SUBTYPE_RRM => self.profile = Profile::BdRRrm,
+                    BD_R_SUBTYPE_SRM_POW => pseudo_overwrite = Some(PseudoOverwrite::default()),
+                    _ => {}
                 }
             }
             Profile::DvdRwSequential | Profile::DvdRwRestrictedOverwrite => {
@@ -128,8 +135,16 @@ impl Disc {
             subtype: request.subtype,
             background: BackgroundFormat::NotApplicable,
             intermediate: request.format_type == DVD_RW_QUICK,
+            pseudo_overwrite,
         };
         Ok(StoreEffect::forget(whole))
+    }
+
+    /// Whether a drive presents the medium as formattable (feature 0023h current): the profile
+    /// takes formats — except a BD-R formatted SRM+POW, on which real drives drop the feature's
+    /// currency (real-drives.md §6: dvd+rw-mediainfo lists no formats after the format).
+    pub fn presents_formattable(&self) -> bool {
+        !self.facts().format_descriptors.is_empty() && self.pseudo_overwrite_state().is_none()
     }
 
     /// Format with the profile's default (first listed) format, as a user asking for "a
@@ -183,6 +198,7 @@ impl Disc {
             subtype: 0,
             background,
             intermediate: false,
+            pseudo_overwrite: None,
         };
         Ok(effect)
     }

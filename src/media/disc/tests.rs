@@ -683,7 +683,8 @@ fn dvd_plus_rw_background_format_life() {
             format_type: 0x26,
             subtype: 0,
             background: BackgroundFormat::InProgress { progress: 1000 },
-            intermediate: false
+            intermediate: false,
+            pseudo_overwrite: None,
         }
     );
     disc.close(CLOSE_SESSION, 0, &INC).unwrap();

@@ -258,8 +258,12 @@ impl Disc {
         views.into_iter().find(|t| t.number == number)
     }
 
-    /// Blocks READ CAPACITY reports: the last readable LBA + 1, 0 on blank media (mmc.md §1.2).
+    /// Blocks READ CAPACITY reports: the last readable LBA + 1, 0 on blank media (mmc.md §1.2);
+    /// the formatted area on a BD-R SRM+POW while a session is open (real-drives.md §6).
     pub fn readable_blocks(&self) -> u32 {
+        if let Some(blocks) = self.pseudo_overwrite_area() {
+            return blocks;
+        }
         match self.facts().family {
             Family::Overwritable => self.formatted_blocks().unwrap_or(0),
             _ => self

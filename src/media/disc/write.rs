@@ -61,6 +61,7 @@ impl Disc {
     /// session). The next writable address follows the last block written: a drive keeps a
     /// partial DVD ECC block / BD cluster in its buffer (growisofs writes 16-block units on BD-R,
     /// whose cluster is 32 blocks) and pads it when the cache is flushed or the track closed.
+    /// A BD-R formatted SRM+POW also takes writes to recorded blocks (pseudo-overwrite).
     /// Overwritable media accept any formatted, aligned range.
     pub fn write(&mut self, lba: u32, blocks: u32, params: &WriteParameters) -> Result<StoreEffect, Sense> {
         let facts = self.facts();
@@ -104,6 +105,10 @@ impl Disc {
         }
         if lba >= self.user_area_blocks() {
             return Err(Sense::LBA_OUT_OF_RANGE);
+        }
+        // BD-R SRM+POW: a write to recorded blocks is a pseudo-overwrite (pseudo_overwrite.rs).
+        if let Some(outcome) = self.pseudo_overwrite(lba, blocks) {
+            return outcome;
         }
         let target = self
             .tracks()

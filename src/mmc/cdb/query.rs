@@ -1,6 +1,7 @@
 //! Medium query CDBs (mmc.md §1.2–§1.4): READ CAPACITY 25h, READ FORMAT CAPACITIES 23h,
 //! READ TOC/PMA/ATIP 43h, READ DISC INFORMATION 51h, READ TRACK INFORMATION 52h,
-//! READ DISC STRUCTURE ADh.
+//! READ DISC STRUCTURE ADh — and its counterpart SEND DISC STRUCTURE BFh, whose CDB has the same
+//! media type, format, length and AGID fields (the length counts the parameter list).
 
 use super::{DataDirection, cdb_repr, opcode};
 use crate::mmc::Sense;
@@ -45,6 +46,7 @@ mod field {
         pub const ADDRESS: Field = 2..6;
         pub const LAYER: usize = 6;
         pub const FORMAT: usize = 7;
+        /// READ: allocation length; SEND: parameter list length.
         pub const ALLOCATION_LENGTH: Field = 8..10;
         /// AGID b7-6.
         pub const AGID: usize = 10;
@@ -378,11 +380,25 @@ accessors!(ReadDiscStructureCdb {
     bits agid / set_agid: u8 = field::disc_structure::AGID, 0xC0;
 });
 
-/// READ DISC STRUCTURE media type (byte 1 b3-0).
+/// READ / SEND DISC STRUCTURE media type (byte 1 b3-0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StructureMedia {
     Dvd = 0,
     Bd = 1,
+}
+
+impl StructureMedia {
+    /// 0 DVD, 1 BD; anything else 5/24/00 at byte 1, bit 3.
+    fn from_code(code: u8) -> Result<StructureMedia, CdbError> {
+        match code {
+            0 => Ok(StructureMedia::Dvd),
+            1 => Ok(StructureMedia::Bd),
+            _ => Err(CdbError::invalid_field_in_cdb(
+                field::disc_structure::MEDIA_TYPE as u16,
+                Some(3),
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,18 +417,8 @@ impl ReadDiscStructure {
     pub const FORMAT_POINTER: FieldPointer = FieldPointer::cdb(field::disc_structure::FORMAT as u16, None);
 
     pub fn parse<T: AsRef<[u8]>>(cdb: &ReadDiscStructureCdb<T>) -> Result<ReadDiscStructure, CdbError> {
-        let media = match cdb.media_type() {
-            0 => StructureMedia::Dvd,
-            1 => StructureMedia::Bd,
-            _ => {
-                return Err(CdbError::invalid_field_in_cdb(
-                    field::disc_structure::MEDIA_TYPE as u16,
-                    Some(3),
-                ));
-            }
-        };
         Ok(ReadDiscStructure {
-            media,
+            media: StructureMedia::from_code(cdb.media_type())?,
             address: cdb.address(),
             layer: cdb.layer(),
             format: cdb.format(),
@@ -439,6 +445,59 @@ impl ReadDiscStructure {
     }
 }
 cdb_repr!(ReadDiscStructure, ReadDiscStructureCdb, opcode::READ_DISC_STRUCTURE);
+
+view!(
+    /// SEND DISC STRUCTURE (BFh), formerly SEND DVD STRUCTURE (mmc.md §1.3): growisofs sends
+    /// `BF 00 00 00 00 00 00 20 00 0C 00 00` with the DVD+R DL layer boundary.
+    SendDiscStructureCdb,
+    min_len = field::CDB12_END
+);
+accessors!(SendDiscStructureCdb {
+    byte opcode / set_opcode: u8 = field::OPCODE;
+    bits media_type / set_media_type: u8 = field::disc_structure::MEDIA_TYPE, 0x0F;
+    byte format / set_format: u8 = field::disc_structure::FORMAT;
+    be parameter_list_length / set_parameter_list_length: u16 = field::disc_structure::ALLOCATION_LENGTH;
+    bits agid / set_agid: u8 = field::disc_structure::AGID, 0xC0;
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendDiscStructure {
+    pub media: StructureMedia,
+    /// Structure format: DVD 20h layer boundary (mmc.md §1.3).
+    pub format: u8,
+    pub parameter_list_length: u16,
+    pub agid: u8,
+}
+
+impl SendDiscStructure {
+    /// Where the drive points for a format it does not take (5/24/00).
+    pub const FORMAT_POINTER: FieldPointer = FieldPointer::cdb(field::disc_structure::FORMAT as u16, None);
+
+    pub fn parse<T: AsRef<[u8]>>(cdb: &SendDiscStructureCdb<T>) -> Result<SendDiscStructure, CdbError> {
+        Ok(SendDiscStructure {
+            media: StructureMedia::from_code(cdb.media_type())?,
+            format: cdb.format(),
+            parameter_list_length: cdb.parameter_list_length(),
+            agid: cdb.agid(),
+        })
+    }
+
+    pub fn emit<T: AsRef<[u8]> + AsMut<[u8]>>(&self, cdb: &mut SendDiscStructureCdb<T>) {
+        cdb.buffer.as_mut()[..field::CDB12_END].fill(0);
+        cdb.set_opcode(Self::OPCODE);
+        cdb.set_media_type(self.media as u8);
+        cdb.set_format(self.format);
+        cdb.set_parameter_list_length(self.parameter_list_length);
+        cdb.set_agid(self.agid);
+    }
+
+    pub fn data_direction(&self) -> DataDirection {
+        DataDirection::Out {
+            bytes: self.parameter_list_length.into(),
+        }
+    }
+}
+cdb_repr!(SendDiscStructure, SendDiscStructureCdb, opcode::SEND_DISC_STRUCTURE);
 
 #[cfg(test)]
 mod tests {
@@ -513,6 +572,29 @@ mod tests {
         assert_eq!(repr.format, 0x0A);
         assert_eq!(repr.allocation_length, 16);
         assert_eq!(repr.to_vec(), bytes);
+    }
+
+    /// growisofs' `plus_r_dl_split`: format 20h, a 12-byte parameter list.
+    #[test]
+    fn send_disc_structure_growisofs_layer_boundary() {
+        let bytes = [0xBF, 0x00, 0, 0, 0, 0, 0, 0x20, 0x00, 0x0C, 0x00, 0];
+        let repr = SendDiscStructure::parse(&SendDiscStructureCdb::new_checked(&bytes[..]).unwrap()).unwrap();
+        assert_eq!(
+            repr,
+            SendDiscStructure {
+                media: StructureMedia::Dvd,
+                format: 0x20,
+                parameter_list_length: 12,
+                agid: 0
+            }
+        );
+        assert_eq!(repr.data_direction(), DataDirection::Out { bytes: 12 });
+        assert_eq!(repr.to_vec(), bytes);
+        let reserved_media = [0xBF, 0x02, 0, 0, 0, 0, 0, 0x20, 0x00, 0x0C, 0x00, 0];
+        assert_eq!(
+            SendDiscStructure::parse(&SendDiscStructureCdb::new_checked(&reserved_media[..]).unwrap()),
+            Err(CdbError::invalid_field_in_cdb(1, Some(3)))
+        );
     }
 
     #[test]
