@@ -38,6 +38,19 @@ impl Bench {
         path
     }
 
+    /// `genisoimage -quiet -R -J -o NAME SRC`: an image of a folder, for the CD writers.
+    fn iso(&self, name: &str, src: &Path) -> PathBuf {
+        let iso = self.path(name);
+        let made = std::process::Command::new("genisoimage")
+            .args(["-quiet", "-R", "-J", "-o"])
+            .arg(&iso)
+            .arg(src)
+            .status()
+            .expect("genisoimage runs");
+        assert!(made.success(), "genisoimage {}", src.display());
+        iso
+    }
+
     /// A folder of small files: `name` → contents.
     fn files(&self, folder: &str, files: &[(&str, &str)]) -> PathBuf {
         let dir = self.path(folder);
@@ -295,14 +308,7 @@ fn cdrskin_writes_tao_on_cd_r_and_blanks_a_cd_rw_fast_and_all() {
     }
     let bench = Bench::new();
     let src = bench.files("src", &[("a.txt", "cdrskin\n")]);
-    let iso = bench.path("s.iso");
-    let made = std::process::Command::new("genisoimage")
-        .args(["-quiet", "-R", "-J", "-o"])
-        .arg(&iso)
-        .arg(&src)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let iso = bench.iso("s.iso", &src);
     let cd_r = bench.medium("r.bbm", "cd-r");
     run_ok(
         &cd_r,
@@ -328,16 +334,7 @@ fn wodim_writes_tao_multisession_and_reports_msinfo_atip_and_capabilities() {
     let bench = Bench::new();
     let medium = bench.medium("m.bbm", "cd-r");
     let src = bench.files("src", &[("one.txt", "wodim 1\n")]);
-    let iso = bench.path("1.iso");
-    assert!(
-        std::process::Command::new("genisoimage")
-            .args(["-quiet", "-R", "-J", "-o"])
-            .arg(&iso)
-            .arg(&src)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let iso = bench.iso("1.iso", &src);
     run_ok(
         &medium,
         &["wodim", "dev=/dev/sr0", "-multi", "-tao", iso.to_str().unwrap()],
@@ -516,16 +513,7 @@ fn cdrdao_reads_drive_disc_and_toc() {
     let bench = Bench::new();
     let medium = bench.medium("m.bbm", "cd-r");
     let src = bench.files("src", &[("a.txt", "cdrdao\n")]);
-    let iso = bench.path("s.iso");
-    assert!(
-        std::process::Command::new("genisoimage")
-            .args(["-quiet", "-o"])
-            .arg(&iso)
-            .arg(&src)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let iso = bench.iso("s.iso", &src);
     run_ok(
         &medium,
         &["cdrskin", "dev=/dev/sr0", "-tao", "-multi", iso.to_str().unwrap()],
@@ -549,10 +537,11 @@ fn cdrdao_reads_drive_disc_and_toc() {
 // ---------------------------------------------------------------------------------------------
 // The kernel's rules, seen by a program (python3 with ctypes issuing SG_IO)
 
-const KERNEL_PROBE: &str = r#"
-import ctypes, errno, fcntl, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-SG_IO = 0x2285
+/// The python side of SG_IO v3: `struct sg_io_hdr` for ctypes (88 bytes on 64-bit Linux).
+macro_rules! sg_io_hdr_py {
+    () => {
+        r#"
+import ctypes
 class Hdr(ctypes.Structure):
     _fields_ = [("interface_id", ctypes.c_int), ("dxfer_direction", ctypes.c_int),
         ("cmd_len", ctypes.c_ubyte), ("mx_sb_len", ctypes.c_ubyte), ("iovec_count", ctypes.c_ushort),
@@ -563,6 +552,16 @@ class Hdr(ctypes.Structure):
         ("host_status", ctypes.c_ushort), ("driver_status", ctypes.c_ushort), ("resid", ctypes.c_int),
         ("duration", ctypes.c_uint), ("info", ctypes.c_uint)]
 assert ctypes.sizeof(Hdr) == 88
+"#
+    };
+}
+
+const KERNEL_PROBE: &str = concat!(
+    sg_io_hdr_py!(),
+    r#"
+import ctypes, errno, fcntl, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+SG_IO = 0x2285
 def sg(fd, cdb, direction=-1, length=0, interface=ord('S'), dxferp=None, cmd_len=None):
     cmd = (ctypes.c_ubyte * len(cdb))(*cdb)
     buf = (ctypes.c_ubyte * max(length, 1))()
@@ -610,7 +609,8 @@ print("readlink", os.readlink("/dev/cdrom"), os.path.realpath("/dev/cdrom"))
 print("unknown-ioctl", "ENOTTY" if libc.ioctl(ro, 0x5401, None) != 0 and ctypes.get_errno() == errno.ENOTTY else "?")
 status = libc.ioctl(ro, 0x5326, 0); print("drive-status", status)
 fcntl.lockf(rw, fcntl.LOCK_EX | fcntl.LOCK_NB); print("lock", "held")
-"#;
+"#
+);
 
 #[test]
 fn a_program_sees_the_kernels_rules() {
@@ -731,18 +731,11 @@ fn a_program_killed_mid_burn_leaves_the_server_serving_and_the_image_sound() {
     if !installed(&["python3", "sg_turs"]) {
         return;
     }
-    let script = r#"
+    let script = concat!(
+        sg_io_hdr_py!(),
+        r#"
 import ctypes, os, signal, time
 libc = ctypes.CDLL(None, use_errno=True)
-class Hdr(ctypes.Structure):
-    _fields_ = [("interface_id", ctypes.c_int), ("dxfer_direction", ctypes.c_int),
-        ("cmd_len", ctypes.c_ubyte), ("mx_sb_len", ctypes.c_ubyte), ("iovec_count", ctypes.c_ushort),
-        ("dxfer_len", ctypes.c_uint), ("dxferp", ctypes.c_void_p), ("cmdp", ctypes.c_void_p),
-        ("sbp", ctypes.c_void_p), ("timeout", ctypes.c_uint), ("flags", ctypes.c_uint),
-        ("pack_id", ctypes.c_int), ("usr_ptr", ctypes.c_void_p), ("status", ctypes.c_ubyte),
-        ("masked_status", ctypes.c_ubyte), ("msg_status", ctypes.c_ubyte), ("sb_len_wr", ctypes.c_ubyte),
-        ("host_status", ctypes.c_ushort), ("driver_status", ctypes.c_ushort), ("resid", ctypes.c_int),
-        ("duration", ctypes.c_uint), ("info", ctypes.c_uint)]
 pid = os.fork()
 if pid == 0:
     fd = os.open("/dev/sg0", os.O_RDWR | os.O_NONBLOCK)
@@ -759,7 +752,8 @@ time.sleep(0.5)
 os.kill(pid, signal.SIGKILL)
 os.waitpid(pid, 0)
 print("killed")
-"#;
+"#
+    );
     let bench = Bench::new();
     let medium = bench.medium("m.bbm", "dvd+r");
     let out = run_ok(&medium, &["python3", "-c", script]);

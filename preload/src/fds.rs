@@ -32,6 +32,19 @@ pub struct Entry {
     owner: i32,
 }
 
+impl Entry {
+    fn new(node: Node, open_flags: i32, inode: u64, endpoint: Vec<u8>, owner: i32) -> Entry {
+        Entry {
+            node,
+            // A 64-bit open always carries O_LARGEFILE, as F_GETFL shows.
+            status_flags: (open_flags & STATUS_FLAGS) | libc::O_LARGEFILE,
+            inode,
+            endpoint,
+            owner,
+        }
+    }
+}
+
 /// A process's own connection to an open file description it did not open itself.
 #[derive(Debug, Clone, Copy)]
 struct Channel {
@@ -130,16 +143,7 @@ pub fn open_node(node: Node, flags: i32) -> Result<i32, i32> {
     let inode = socket_inode(connection.raw()).ok_or(libc::EIO)?;
     let endpoint = seqpacket::socket_name(connection.raw(), false).ok_or(libc::EIO)?;
     let fd = connection.into_raw();
-    insert(
-        fd,
-        Entry {
-            node,
-            status_flags: (flags & STATUS_FLAGS) | libc::O_LARGEFILE,
-            inode,
-            endpoint,
-            owner: pid(),
-        },
-    );
+    insert(fd, Entry::new(node, flags, inode, endpoint, pid()));
     Ok(fd)
 }
 
@@ -260,15 +264,6 @@ pub fn adopt_inherited() {
         let Ok((_, node, flags)) = channel(&endpoint, pid()) else {
             continue;
         };
-        insert(
-            fd,
-            Entry {
-                node,
-                status_flags: (flags & STATUS_FLAGS) | libc::O_LARGEFILE,
-                inode,
-                endpoint,
-                owner: 0,
-            },
-        );
+        insert(fd, Entry::new(node, flags, inode, endpoint, 0));
     }
 }

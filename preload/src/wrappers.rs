@@ -1051,9 +1051,15 @@ fn iovecs(iov: *const libc::iovec, count: c_int) -> Result<Vec<(usize, usize)>, 
         .collect())
 }
 
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn readv(fd: c_int, iov: *const libc::iovec, count: c_int) -> ssize_t {
-    let answered = intercept(|| {
+/// readv / writev on an emulated descriptor: each piece in turn at the file position, stopping
+/// at the first short transfer, as the block layer does.
+fn vectored(
+    fd: c_int,
+    iov: *const libc::iovec,
+    count: c_int,
+    transfer: fn(c_int, &Entry, usize, usize, i64) -> ssize_t,
+) -> Option<ssize_t> {
+    intercept(|| {
         let entry = fds::entry(fd)?;
         let pieces = match iovecs(iov, count) {
             Ok(p) => p,
@@ -1061,7 +1067,7 @@ pub unsafe extern "C" fn readv(fd: c_int, iov: *const libc::iovec, count: c_int)
         };
         let mut total = 0;
         for (base, len) in pieces {
-            let n = block_read(fd, &entry, base, len, -1);
+            let n = transfer(fd, &entry, base, len, -1);
             if n < 0 {
                 return Some(if total == 0 { n } else { total });
             }
@@ -1071,34 +1077,19 @@ pub unsafe extern "C" fn readv(fd: c_int, iov: *const libc::iovec, count: c_int)
             }
         }
         Some(total)
-    });
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn readv(fd: c_int, iov: *const libc::iovec, count: c_int) -> ssize_t {
     // SAFETY: forwarding.
-    answered.unwrap_or_else(|| unsafe { real::readv(fd, iov, count) })
+    vectored(fd, iov, count, block_read).unwrap_or_else(|| unsafe { real::readv(fd, iov, count) })
 }
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn writev(fd: c_int, iov: *const libc::iovec, count: c_int) -> ssize_t {
-    let answered = intercept(|| {
-        let entry = fds::entry(fd)?;
-        let pieces = match iovecs(iov, count) {
-            Ok(p) => p,
-            Err(errno) => return Some(fail(errno)),
-        };
-        let mut total = 0;
-        for (base, len) in pieces {
-            let n = block_write(fd, &entry, base, len, -1);
-            if n < 0 {
-                return Some(if total == 0 { n } else { total });
-            }
-            total += n;
-            if (n as usize) < len {
-                break;
-            }
-        }
-        Some(total)
-    });
     // SAFETY: forwarding.
-    answered.unwrap_or_else(|| unsafe { real::writev(fd, iov, count) })
+    vectored(fd, iov, count, block_write).unwrap_or_else(|| unsafe { real::writev(fd, iov, count) })
 }
 
 fn seek_fake(fd: c_int, offset: off_t, whence: c_int) -> Option<off_t> {
