@@ -458,6 +458,9 @@ fn dvd_rw_mediainfo_describes_every_profile() {
         ("dvd-ram", "12h, DVD-RAM"),
         ("bd-r", "41h, BD-R SRM"),
         ("bd-re", "43h, BD-RE"),
+        ("dvd-r-dl", "15h, DVD-R Dual Layer Sequential"),
+        ("dvd-rw-ro", "13h, DVD-RW Restricted Overwrite"),
+        ("bd-r-rrm", "42h, BD-R RRM"),
     ];
     for (profile, mounted) in profiles {
         let medium = bench.medium(&format!("{profile}.bbm"), profile);
