@@ -121,8 +121,12 @@ fn media_info_json(medium: &Path) -> serde_json::Value {
 }
 
 /// The number of sessions xorriso -toc reports ("ISO session  :" lines).
-fn toc_sessions(toc: &str) -> usize {
-    toc.lines().filter(|l| l.starts_with("ISO session")).count()
+/// The start LBAs of the sessions xorriso -toc lists (`ISO session  :   2 ,      2240 , …`).
+fn toc_session_starts(toc: &str) -> Vec<u64> {
+    toc.lines()
+        .filter(|l| l.starts_with("ISO session"))
+        .filter_map(|l| l.split(',').nth(1)?.trim().parse().ok())
+        .collect()
 }
 
 /// `media export` then xorriso reads the flat image at the last session's start (`-load
@@ -199,12 +203,19 @@ fn xorriso_three_sessions(profile: &str, extra: &[&str]) {
         run_ok(&medium, &program);
     }
     let toc = run_ok(&medium, &["xorriso", "-indev", "/dev/sr0", "-toc"]);
-    assert_eq!(toc_sessions(&toc), 3, "{toc}");
+    // -toc and burnbench agree: the same three sessions at the same addresses.
     let info = media_info_json(&medium);
-    let complete = info["tracks"]
+    let complete: Vec<u64> = info["tracks"]
         .as_array()
-        .map_or(0, |t| t.iter().filter(|t| t["state"] == "complete").count());
-    assert_eq!(complete, 3, "media info: {info}");
+        .map(|t| {
+            t.iter()
+                .filter(|t| t["state"] == "complete")
+                .filter_map(|t| t["start"].as_u64())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(complete.len(), 3, "media info: {info}");
+    assert_eq!(toc_session_starts(&toc), complete, "{toc}\nmedia info: {info}");
     // -check_media reads every block of every track. A CD TAO track ends in 2 run-out blocks
     // that real drives cannot read either (the "last two sectors" of TAO tracks); nothing else
     // may be unreadable.
