@@ -247,3 +247,131 @@ fn raw_refuses_an_unknown_drive_model_in_one_line() {
         "burnbench: unknown drive model \"zip-drive\" (expected one of: bd-writer, dvd-writer, cd-rw)"
     );
 }
+
+/// Hostile arguments from the reliability campaign (issue 14): one line on stderr and status 1,
+/// never a panic, an allocation of the size given, or a destroyed input.
+#[test]
+fn hostile_arguments_get_one_line_and_destroy_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("m.bbm");
+    let image = image.to_str().unwrap();
+    assert!(run(&["media", "create", image, "--profile", "cd-r"]).status.success());
+    let refused = |args: &[&str], says: &str| {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    };
+    refused(&["raw", "--media", image, "aé1"], "not a hex digit: 'é'");
+    refused(
+        &[
+            "raw",
+            "--media",
+            image,
+            "--data-in",
+            "18446744073709551615",
+            "12",
+            "00",
+            "00",
+            "00",
+            "24",
+            "00",
+        ],
+        "--data-in: at most",
+    );
+    refused(
+        &[
+            "raw",
+            "--media",
+            image,
+            "--data-in",
+            "99999999999999999",
+            "12",
+            "00",
+            "00",
+            "00",
+            "24",
+            "00",
+        ],
+        "--data-in: at most",
+    );
+    let source = dir.path().join("f.txt");
+    std::fs::write(&source, "kept\n").unwrap();
+    let src = source.to_str().unwrap();
+    let iso = dir.path().join("o.iso");
+    refused(
+        &[
+            "image",
+            "build",
+            src,
+            "-o",
+            iso.to_str().unwrap(),
+            "--timestamp",
+            "18446744073709551615",
+        ],
+        "past 9999-12-31",
+    );
+    refused(&["image", "build", src, "-o", src], "would overwrite");
+    assert_eq!(std::fs::read_to_string(&source).unwrap(), "kept\n");
+    let data = dir.path().join("data.bin");
+    std::fs::write(&data, vec![7u8; 4096]).unwrap();
+    assert!(
+        run(&["media", "write", image, data.to_str().unwrap(), "--quiet"])
+            .status
+            .success()
+    );
+    let own = format!("{image}/sectors.bin");
+    let before = std::fs::read(&own).unwrap();
+    refused(&["media", "export", image, "-o", &own], "would overwrite");
+    assert_eq!(std::fs::read(&own).unwrap(), before, "the image's data file is intact");
+}
+
+/// A closed stdout ends the command quietly (SIGPIPE, as coreutils), not with a panic message.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("m.bbm");
+    let image = image.to_str().unwrap();
+    assert!(run(&["media", "create", image, "--profile", "cd-r"]).status.success());
+    let mut child = common::burnbench()
+        .args([
+            "raw",
+            "--media",
+            image,
+            "--data-in",
+            "65535",
+            "12",
+            "00",
+            "00",
+            "ff",
+            "ff",
+            "00",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!status.success() || err.is_empty(), "{status:?} {err}");
+}
+
+/// A scenario folder with links to its parent is searched without following them (it used to
+/// hang).
+#[test]
+fn a_scenario_folder_with_links_to_its_parent_is_searched_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("up2")).unwrap();
+    let out = run(&["run", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no scenario selected"), "{}", stderr(&out));
+}

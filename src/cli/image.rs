@@ -217,8 +217,18 @@ fn fixed_time(seconds: Option<u64>) -> Result<SystemTime, String> {
         ),
         (None, None) => None,
     };
-    Ok(seconds.map_or_else(SystemTime::now, |s| UNIX_EPOCH + Duration::from_secs(s)))
+    match seconds {
+        None => Ok(SystemTime::now()),
+        // ISO 9660 and UDF dates end with year 9999.
+        Some(s) if s <= LAST_RECORDABLE_SECOND => Ok(UNIX_EPOCH + Duration::from_secs(s)),
+        Some(s) => Err(format!(
+            "timestamp {s} is past 9999-12-31 23:59:59 UTC ({LAST_RECORDABLE_SECOND}), the last date ISO 9660 and UDF record"
+        )),
+    }
 }
+
+/// 9999-12-31 23:59:59 UTC in seconds since the epoch.
+const LAST_RECORDABLE_SECOND: u64 = 253_402_300_799;
 
 fn boot_options(args: &BuildArgs, boot: &Path) -> Result<BootOptions, String> {
     let mut options = BootOptions::new();
@@ -269,6 +279,7 @@ fn build(args: BuildArgs) -> Result<(), String> {
             .map_err(line)?;
     }
     for source in &args.sources {
+        super::refuse_overwriting(&args.output, Path::new(split_graft(source).0))?;
         add_source(&mut fsi, source)?;
     }
     if args.free_media_blocks != 0 {

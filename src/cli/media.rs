@@ -220,6 +220,7 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
 fn export(path: &Path, out: Option<PathBuf>, as_session: Option<SessionChoice>) -> Result<(), String> {
     // clap guarantees exactly one of the two.
     let out = out.ok_or("media export: give the file to write (-o DISC.img)")?;
+    super::refuse_overwriting(&out, path)?;
     let mut medium = Medium::open(path, None).map_err(line)?;
     let Some(session) = as_session else {
         let blocks = medium.export(&out).map_err(|e| format!("{}: {e}", out.display()))?;

@@ -59,6 +59,13 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    // A closed stdout (`burnbench … | head -1`) ends the command quietly, as it does coreutils,
+    // instead of a panic from print!. attach and serve keep SIGPIPE ignored: the server must save
+    // the media whatever happens to its output (its sockets send with MSG_NOSIGNAL anyway).
+    if !matches!(cli.command, Command::Attach(_) | Command::Serve(_)) {
+        // SAFETY: restoring the default disposition before any thread starts.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    }
     if let Command::Attach(args) = cli.command {
         return match attach::attach(args) {
             Ok(code) => code,
@@ -92,6 +99,29 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Raw(args) => raw::run(args),
         Command::Run(args) => run::run(args),
         Command::Trace(command) => trace::run(command),
+    }
+}
+
+/// Refuse to write `out` where it would destroy `input` before reading it: the same file, or a
+/// file inside the `input` folder (a media image's own data file).
+fn refuse_overwriting(out: &std::path::Path, input: &std::path::Path) -> Result<(), String> {
+    let Ok(input_real) = input.canonicalize() else {
+        return Ok(());
+    };
+    let out_real = out.canonicalize().ok().or_else(|| {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        Some(parent.canonicalize().ok()?.join(out.file_name()?))
+    });
+    match out_real {
+        Some(real) if real == input_real || real.starts_with(&input_real) => Err(format!(
+            "{}: would overwrite {} while reading it; write the output elsewhere",
+            out.display(),
+            input.display()
+        )),
+        _ => Ok(()),
     }
 }
 

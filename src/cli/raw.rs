@@ -36,22 +36,32 @@ pub struct RawArgs {
 
 /// Parse hex bytes given as separate words or run together.
 pub fn parse_hex(words: &[String]) -> Result<Vec<u8>, String> {
-    let text: String = words
+    let digits: Vec<char> = words
         .concat()
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ':')
         .collect();
-    if !text.len().is_multiple_of(2) {
+    if let Some(bad) = digits.iter().find(|c| !c.is_ascii_hexdigit()) {
+        return Err(format!("not a hex digit: {:?} in {:?}", bad, words.join(" ")));
+    }
+    if !digits.len().is_multiple_of(2) {
         return Err(format!("CDB hex has an odd number of digits: {}", words.join(" ")));
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| format!("not a hex byte: {}", &text[i..i + 2])))
-        .collect()
+    Ok(digits
+        .chunks(2)
+        .map(|pair| (pair[0].to_digit(16).unwrap_or(0) * 16 + pair[1].to_digit(16).unwrap_or(0)) as u8)
+        .collect())
 }
+
+/// The most `--data-in` may ask for: more than any one command moves (READ(12) of a BD layer is
+/// below it), and an allocation the machine can always make.
+const MAX_DATA_IN: usize = 64 * 1024 * 1024;
 
 pub fn run(args: RawArgs) -> Result<(), String> {
     let cdb = parse_hex(&args.cdb)?;
+    if args.data_in.is_some_and(|n| n > MAX_DATA_IN) {
+        return Err(format!("--data-in: at most {MAX_DATA_IN} bytes (64 MiB)"));
+    }
     let model = super::media::drive_model(&args.drive)?;
     let medium = if args.save {
         Medium::open(&args.media, None)
@@ -155,7 +165,9 @@ mod tests {
             vec![0x12, 0, 0, 0, 0x24, 0]
         );
         assert!(parse_hex(&["123".into()]).unwrap_err().contains("odd number"));
-        assert!(parse_hex(&["zz".into()]).unwrap_err().contains("not a hex byte: zz"));
+        assert!(parse_hex(&["zz".into()]).unwrap_err().contains("not a hex digit: 'z'"));
+        // Multi-byte characters are refused, not sliced (issue 14 reproducer `aé1`).
+        assert!(parse_hex(&["aé1".into()]).unwrap_err().contains("not a hex digit: 'é'"));
     }
 
     #[test]

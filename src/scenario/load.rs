@@ -251,14 +251,17 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// Folders are searched without following links to folders (two links to a parent would make
+/// the walk endless); linked files are read.
 fn walk(folder: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(folder)? {
-        let path = entry?.path();
-        if path.is_dir() {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
             if path.file_name().is_some_and(|n| n != "fixtures") {
                 walk(&path, files)?;
             }
-        } else if path.extension().is_some_and(|e| e == "ron") {
+        } else if path.extension().is_some_and(|e| e == "ron") && path.is_file() {
             files.push(path);
         }
     }

@@ -82,8 +82,10 @@ impl Api {
             }
             ImageOp::AddDirectory(path) => image.add_directory(path).map(|()| Value::Unit),
             ImageOp::AddFile { path, bytes } => {
-                let data = vec![0x42u8; usize::try_from(*bytes).unwrap_or(usize::MAX)];
-                image.add_file(path, FileData::from_bytes(data)).map(|()| Value::Unit)
+                // The bytes are made as the image streams them: a scenario's size is never an
+                // allocation.
+                let data = FileData::from_reader(Filled::new(0x42, *bytes), *bytes);
+                image.add_file(path, data).map(|()| Value::Unit)
             }
             ImageOp::Remove(path) => image.remove(path).map(|()| Value::Unit),
             ImageOp::RemoveTree(path) => image.remove_tree(path).map(|()| Value::Unit),
@@ -220,4 +222,54 @@ fn walk(image: &FileSystemImage, dir: &str, out: &mut Vec<TreeEntry>) -> ImapiRe
         }
     }
     Ok(())
+}
+
+/// `len` bytes of `byte`, read and sought without holding them.
+struct Filled {
+    byte: u8,
+    len: u64,
+    position: u64,
+}
+
+impl Filled {
+    fn new(byte: u8, len: u64) -> Filled {
+        Filled { byte, len, position: 0 }
+    }
+}
+
+impl std::io::Read for Filled {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (self.len.saturating_sub(self.position)).min(buf.len() as u64) as usize;
+        buf[..n].fill(self.byte);
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Filled {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            std::io::SeekFrom::Start(n) => Some(n),
+            std::io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = target.ok_or_else(|| std::io::Error::other("seek before the start"))?;
+        Ok(self.position)
+    }
+}
+
+#[cfg(test)]
+mod filled_tests {
+    use super::Filled;
+    use std::io::{Read, Seek, SeekFrom};
+
+    #[test]
+    fn a_huge_declared_size_costs_nothing_until_read() {
+        let mut data = Filled::new(0x42, u64::MAX);
+        let mut buf = [0u8; 4];
+        data.seek(SeekFrom::Start(u64::MAX - 2)).unwrap();
+        assert_eq!(data.read(&mut buf).unwrap(), 2);
+        assert_eq!(&buf[..2], &[0x42, 0x42]);
+        assert!(data.seek(SeekFrom::Current(-(i64::MAX))).is_ok());
+    }
 }
