@@ -130,11 +130,7 @@ pub fn duplicated(old: i32, new: i32) {
 pub fn open_node(node: Node, flags: i32) -> Result<i32, i32> {
     let config = config().ok_or(libc::ENXIO)?;
     let connection = Connection::connect(&config.socket, flags & libc::O_CLOEXEC != 0).map_err(|_| libc::ENXIO)?;
-    let request = Request::Open {
-        node,
-        flags,
-        pid: pid(),
-    };
+    let request = Request::Open { node, flags };
     match exchange(connection.raw(), &request)? {
         Reply::Opened { errno: 0, .. } => {}
         Reply::Opened { errno, .. } => return Err(errno),
@@ -188,7 +184,7 @@ fn channel(endpoint: &[u8], pid: i32) -> Result<(i32, Node, i32), i32> {
     }
     let config = config().ok_or(libc::EIO)?;
     let connection = Connection::connect(&config.socket, true).map_err(|_| libc::EIO)?;
-    let request = Request::Join { endpoint, pid };
+    let request = Request::Join { endpoint };
     let (node, flags) = match exchange(connection.raw(), &request)? {
         Reply::Joined { errno: 0, node, flags } => (node, flags),
         Reply::Joined { errno, .. } => return Err(errno),

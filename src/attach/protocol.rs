@@ -89,14 +89,12 @@ pub enum Request<'a> {
     Open {
         node: Node,
         flags: i32,
-        pid: i32,
     },
     /// First message of a connection that speaks for an open file description from another
     /// process (after fork or exec): `endpoint` is the abstract name the description's own
     /// connection is bound to (`getsockname` on the inherited descriptor).
     Join {
         endpoint: &'a [u8],
-        pid: i32,
     },
     /// What the shim needs to fake /proc and /sys: the drives' identities.
     Describe,
@@ -396,8 +394,8 @@ pub fn scsi_command_head(
 impl<'a> Request<'a> {
     pub fn encode(&self) -> Vec<u8> {
         match self {
-            Request::Open { node, flags, pid } => Encoder::new(tag::OPEN).node(*node).i32(*flags).i32(*pid),
-            Request::Join { endpoint, pid } => Encoder::new(tag::JOIN).bytes(endpoint).i32(*pid),
+            Request::Open { node, flags } => Encoder::new(tag::OPEN).node(*node).i32(*flags),
+            Request::Join { endpoint } => Encoder::new(tag::JOIN).bytes(endpoint),
             Request::Describe => Encoder::new(tag::DESCRIBE),
             Request::ScsiCommand {
                 cdb,
@@ -442,12 +440,8 @@ impl<'a> Request<'a> {
             tag::OPEN => Request::Open {
                 node: d.node()?,
                 flags: d.i32()?,
-                pid: d.i32()?,
             },
-            tag::JOIN => Request::Join {
-                endpoint: d.bytes()?,
-                pid: d.i32()?,
-            },
+            tag::JOIN => Request::Join { endpoint: d.bytes()? },
             tag::DESCRIBE => Request::Describe,
             tag::SCSI => Request::ScsiCommand {
                 cdb: d.bytes()?,
@@ -600,12 +594,8 @@ mod tests {
                     drive: 1,
                 },
                 flags: 0o4002,
-                pid: 7,
             },
-            Request::Join {
-                endpoint: b"\0abcde",
-                pid: 8,
-            },
+            Request::Join { endpoint: b"\0abcde" },
             Request::Describe,
             Request::ScsiCommand {
                 cdb: &[0x12, 0, 0, 0, 0x24, 0],

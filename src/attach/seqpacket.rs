@@ -148,17 +148,6 @@ impl Connection {
         Ok(Connection { fd })
     }
 
-    /// Adopt a descriptor the caller owns (an inherited connection).
-    ///
-    /// # Safety
-    /// `fd` must be an open socket that nothing else will close.
-    pub unsafe fn from_raw(fd: RawFd) -> Connection {
-        // SAFETY: the caller's promise.
-        Connection {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-        }
-    }
-
     /// Give up ownership without closing (the program owns the descriptor).
     pub fn into_raw(self) -> RawFd {
         use std::os::fd::IntoRawFd;
@@ -177,11 +166,6 @@ impl Connection {
     /// Receive one message into `buffer` (resized to it); `Ok(false)` at end of file.
     pub fn recv(&self, buffer: &mut Vec<u8>) -> io::Result<bool> {
         recv_on(self.fd.as_raw_fd(), buffer)
-    }
-
-    /// The peer's process id at connect time (SO_PEERCRED).
-    pub fn peer_pid(&self) -> Option<i32> {
-        peer_pid_of(self.fd.as_raw_fd())
     }
 
     /// The abstract name the client was bound to (the server's key for an open file description).
@@ -292,23 +276,6 @@ fn recv_polling(fd: RawFd, buffer: &mut Vec<u8>, poll: std::time::Duration) -> i
             return Err(error);
         }
     }
-}
-
-/// The pid of the process that connected `fd`.
-pub fn peer_pid_of(fd: RawFd) -> Option<i32> {
-    let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
-    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    // SAFETY: `cred` is a ucred and `len` its size.
-    let ret = unsafe {
-        libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&raw mut cred).cast(),
-            &mut len,
-        )
-    };
-    (ret == 0).then_some(cred.pid)
 }
 
 /// The local (or, with `peer`, remote) address of a unix socket, as raw bytes of `sun_path`.

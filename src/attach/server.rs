@@ -165,9 +165,11 @@ const F_RDLCK: i16 = libc::F_RDLCK as i16;
 const F_WRLCK: i16 = libc::F_WRLCK as i16;
 const F_UNLCK: i16 = libc::F_UNLCK as i16;
 
-/// Opcodes after which the medium is made durable (docs/media-image.md "Writing and committing").
+/// Opcodes after which the server makes the medium durable: START STOP UNIT and LOAD/UNLOAD
+/// (the drive closing, docs/media-image.md). SYNCHRONIZE CACHE, CLOSE, BLANK, FORMAT and RESERVE
+/// TRACK commit in `Medium` itself.
 fn commits_after(opcode: u8) -> bool {
-    matches!(opcode, 0x35 | 0x5B | 0x1B | 0xA6 | 0xA1 | 0x04)
+    matches!(opcode, 0x1B | 0xA6)
 }
 
 fn process_alive(pid: i32) -> bool {
@@ -254,10 +256,10 @@ impl<'d> Server<'d> {
             None => return,
         };
         match first {
-            Request::Open { node, flags, pid } => {
+            Request::Open { node, flags } => {
                 let flags = OpenFlags(flags);
                 let endpoint = connection.peer_name().unwrap_or_default();
-                match self.open(node, flags, pid, endpoint) {
+                match self.open(node, flags, endpoint) {
                     Ok(handle) => {
                         if connection.send(&Reply::Opened { errno: 0, handle }.encode()).is_ok() {
                             self.session(connection, handle, &mut buffer);
@@ -269,7 +271,7 @@ impl<'d> Server<'d> {
                     }
                 }
             }
-            Request::Join { endpoint, .. } => {
+            Request::Join { endpoint } => {
                 let joined = {
                     let table = lock(&self.table);
                     table
@@ -407,7 +409,7 @@ impl<'d> Server<'d> {
 
     /// `open()` of a node: the cdrom layer's checks for the block node, the sg driver's
     /// exclusivity for the generic node (mmc.md §4.0, attach.md §1.4).
-    fn open(&self, node: Node, flags: OpenFlags, pid: i32, endpoint: Vec<u8>) -> Result<u64, i32> {
+    fn open(&self, node: Node, flags: OpenFlags, endpoint: Vec<u8>) -> Result<u64, i32> {
         let slot = self.slots.get(usize::from(node.drive)).ok_or(libc::ENXIO)?;
         if node.kind == NodeKind::Generic && flags.exclusive() && !flags.for_write() {
             // sg_open: "can't lock it with read only access".
@@ -458,7 +460,6 @@ impl<'d> Server<'d> {
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
-        let _ = pid;
         table.next += 1;
         let handle = table.next;
         table.handles.insert(
@@ -510,9 +511,9 @@ impl<'d> Server<'d> {
             [0x5B, 0, 0, 0, 0, 0, 0, 0, 0, 0],
             [0x5B, 0, 2, 0, 0, 0, 0, 0, 0, 0],
         ] {
+            // SYNCHRONIZE CACHE and CLOSE make the medium durable themselves.
             let _ = slot.execute(scale, &cdb, DataPhase::None);
         }
-        slot.commit();
     }
 
     fn scsi(
@@ -916,7 +917,7 @@ mod tests {
     fn open(socket: &std::path::Path, kind: NodeKind, flags: i32) -> (Connection, i32) {
         let connection = Connection::connect(socket, true).unwrap();
         let node = Node { kind, drive: 0 };
-        let errno = match ask(&connection, &Request::Open { node, flags, pid: 1 }) {
+        let errno = match ask(&connection, &Request::Open { node, flags }) {
             Reply::Opened { errno, .. } => errno,
             other => panic!("{other:?}"),
         };

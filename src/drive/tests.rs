@@ -32,6 +32,16 @@ pub(crate) fn sense_of(completion: &Completion) -> Sense {
     completion.sense_triple().expect("CHECK CONDITION with sense")
 }
 
+/// The sense triple and the field pointer of a CHECK CONDITION.
+pub(crate) fn refusal(completion: &Completion) -> (Sense, Option<crate::mmc::sense_data::FieldPointer>) {
+    let sense = completion.sense_data().expect("CHECK CONDITION with sense");
+    let pointer = match sense.key_specific {
+        crate::mmc::sense_data::SenseKeySpecific::FieldPointer(pointer) => Some(pointer),
+        _ => None,
+    };
+    (sense.sense, pointer)
+}
+
 /// A settled drive of `model` with a new medium of `profile`.
 pub(crate) fn drive_with(model: &str, disc: Disc) -> Drive {
     let mut drive = Drive::with_medium(DriveModel::builtin(model).unwrap(), Medium::in_memory(disc));

@@ -2,8 +2,7 @@
 //! drive: the real replies of mmc.md §1.2, §2.4 and §7 byte for byte, and every refusal with its
 //! exact sense triple and field pointer.
 
-use crate::device::Completion;
-use crate::drive::tests::{data_in, data_out, drive_with, hex, no_data, sense_of};
+use crate::drive::tests::{data_in, data_out, drive_with, hex, no_data, refusal, sense_of};
 use crate::drive::{Drive, DriveModel, Operation};
 use crate::media::{Disc, Profile, TrackMode, WriteMode, WriteParameters};
 use crate::mmc::Sense;
@@ -20,16 +19,6 @@ const TAO: WriteParameters = WriteParameters {
     track_mode: TrackMode::Mode1,
     keep_appendable: true,
 };
-
-/// The sense triple and the field pointer of a CHECK CONDITION.
-fn refusal(completion: &Completion) -> (Sense, Option<FieldPointer>) {
-    let sense = completion.sense_data().expect("CHECK CONDITION with sense");
-    let pointer = match sense.key_specific {
-        SenseKeySpecific::FieldPointer(pointer) => Some(pointer),
-        _ => None,
-    };
-    (sense.sense, pointer)
-}
 
 fn invalid_cdb_field(byte: u16, bit: Option<u8>) -> (Sense, Option<FieldPointer>) {
     (Sense::INVALID_FIELD_IN_CDB, Some(FieldPointer::cdb(byte, bit)))

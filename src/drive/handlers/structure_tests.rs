@@ -2,12 +2,11 @@
 //! on a blank disc (real-drives.md §1–§2), SEND DISC STRUCTURE 20h as growisofs `plus_r_dl_split`
 //! sends it, and every refusal with its sense triple and field pointer.
 
-use crate::device::Completion;
 use crate::drive::Drive;
-use crate::drive::tests::{data_in, data_out, drive_with, hex};
+use crate::drive::tests::{data_in, data_out, drive_with, hex, refusal};
 use crate::media::{Disc, Profile, WriteParameters};
 use crate::mmc::Sense;
-use crate::mmc::sense_data::{FieldPointer, SenseKeySpecific};
+use crate::mmc::sense_data::FieldPointer;
 
 const READ_BOUNDARY: &str = "ad 00 00 00 00 00 00 20 00 0c 00 00";
 const SEND_BOUNDARY: &str = "bf 00 00 00 00 00 00 20 00 0c 00 00";
@@ -29,15 +28,6 @@ fn reply(drive: &mut Drive, cdb: &str) -> Vec<u8> {
     let (completion, bytes) = data_in(drive, cdb, 4096);
     assert!(completion.is_good(), "{cdb}: {:?}", completion.sense_triple());
     bytes
-}
-
-fn refusal(completion: &Completion) -> (Sense, Option<FieldPointer>) {
-    let sense = completion.sense_data().expect("CHECK CONDITION with sense");
-    let pointer = match sense.key_specific {
-        SenseKeySpecific::FieldPointer(pointer) => Some(pointer),
-        _ => None,
-    };
-    (sense.sense, pointer)
 }
 
 fn read_refused(drive: &mut Drive, cdb: &str) -> (Sense, Option<FieldPointer>) {
