@@ -311,7 +311,7 @@ pub fn fill_message(template: &str, params: &[String]) -> String {
         }
         match number.checked_sub(1).and_then(|i| params.get(i)) {
             Some(value) => {
-                out.push_str(value);
+                push_insert(&mut out, value);
                 highest_used = highest_used.max(number);
             }
             None => out.push_str(&rest[at..at + 1 + end]),
@@ -321,9 +321,21 @@ pub fn fill_message(template: &str, params: &[String]) -> String {
     out.push_str(rest);
     for extra in params.iter().skip(highest_used.max(count_inserts(template))) {
         out.push(' ');
-        out.push_str(extra);
+        push_insert(&mut out, extra);
     }
     out
+}
+
+/// An insert is often a name read from a foreign disc: its control characters are shown escaped
+/// (`\n`, `\u{1b}`), so a hostile name cannot split a message or drive the terminal.
+fn push_insert(out: &mut String, value: &str) {
+    for c in value.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
 }
 
 /// The highest insert number a template uses.

@@ -362,3 +362,49 @@ fn a_scenario_folder_with_links_to_its_parent_is_searched_once() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no scenario selected"), "{}", stderr(&out));
 }
+
+/// Issue 14 item 9: a medium the runner cannot make is reported at the `medium` field.
+#[test]
+fn a_fixture_not_found_is_reported_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.ron");
+    std::fs::write(
+        &file,
+        "Scenario(\n    name: \"missing fixture\",\n    medium: Image(\"no-such.bbm\"),\n    steps: [Load],\n)\n",
+    )
+    .unwrap();
+    let out = run(&["run", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out) + &stderr(&out);
+    assert!(text.contains("s.ron:3:5: no-such.bbm: not found"), "{text}");
+}
+
+/// Issue 14 item 9: a damaged medium names the sector's LBA and the image, not just E_FAIL.
+#[test]
+fn burning_over_a_damaged_sector_names_the_image_and_the_lba() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("d.bbm");
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("a.txt"), "hello").unwrap();
+    let (m, s) = (media.to_str().unwrap(), src.to_str().unwrap());
+    assert!(
+        run(&["media", "create", m, "--profile", "bd-re", "--state", "formatted"])
+            .status
+            .success()
+    );
+    assert!(run(&["burn", "--media", m, s]).status.success());
+    let sectors = media.join("sectors.bin");
+    let mut bytes = std::fs::read(&sectors).unwrap();
+    let last = bytes.len() - 100;
+    bytes[last] ^= 4;
+    std::fs::write(&sectors, bytes).unwrap();
+    let out = run(&["burn", "--media", m, s]);
+    assert_eq!(out.status.code(), Some(1));
+    let line = stderr(&out);
+    assert!(line.contains("d.bbm: E_FAIL"), "{line}");
+    assert!(
+        line.contains("3/11/00 UNRECOVERED_READ_ERROR (INFORMATION: LBA "),
+        "{line}"
+    );
+}

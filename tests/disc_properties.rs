@@ -88,6 +88,10 @@ fn apply(disc: &mut Disc, op: &Op, params: &WriteParameters) {
 }
 
 fn check_layout(disc: &Disc) {
+    // The invariants media images are checked against on load hold of every disc the rules make.
+    if let Err(broken) = disc.check_invariants() {
+        panic!("the rules made an impossible disc ({broken}): {disc:?}");
+    }
     let views = disc.track_views();
     let mut previous_end = 0u32;
     for (i, view) in views.iter().enumerate() {

@@ -725,3 +725,133 @@ fn a_dvd_plus_r_dl_layer_boundary_survives_a_reload_in_layout_2() {
     assert_eq!(reloaded.disc().layer_boundary().map(|b| b.layer0_blocks), Some(1008));
     assert_eq!(reloaded.disc().capacity_blocks, 2016);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Impossible discs (issue 14 item 8): a manifest whose checksum is right but whose disc no drive
+// can make is refused on load, naming the broken invariant.
+
+/// A CD-R with two closed sessions of one track each, as the rules leave it.
+fn two_session_cd_r() -> Disc {
+    use burnbench::media::WriteParameters;
+    let mut disc = Disc::new(Profile::CdR);
+    let params = WriteParameters {
+        keep_appendable: true,
+        ..WriteParameters::default()
+    };
+    for _ in 0..2 {
+        let nwa = disc
+            .track_views()
+            .iter()
+            .rev()
+            .find_map(|t| t.next_writable_address)
+            .unwrap();
+        disc.write(nwa, 1000, &params).unwrap();
+        disc.close(1, disc.track_count(), &params).unwrap();
+        disc.close(2, 0, &params).unwrap();
+    }
+    disc
+}
+
+/// Save `disc` as a media image (signed as burnbench signs it) and return why opening it fails.
+fn refusal_of(disc: &Disc) -> String {
+    refusal_with(disc, &mut MemoryStore::new())
+}
+
+/// [`refusal_of`] with the sectors of `store`.
+fn refusal_with(disc: &Disc, store: &mut MemoryStore) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("forged.bbm");
+    save_compact(&path, disc, store).unwrap();
+    open_error(&path)
+}
+
+#[test]
+fn a_disc_the_rules_make_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("ok.bbm");
+    save_compact(&path, &two_session_cd_r(), &mut MemoryStore::new()).unwrap();
+    assert_eq!(MediaImage::open(&path).unwrap().disc(), &two_session_cd_r());
+}
+
+#[test]
+fn impossible_discs_are_refused_with_the_broken_invariant() {
+    type Forgery = (&'static str, fn(&mut Disc));
+    let forgeries: &[Forgery] = &[
+        // The campaign's reproducer: media info printed "readable 2147483949 blocks".
+        (
+            "track 2 ends at LBA 2147483949, past the end of the disc's user area (359849 blocks)",
+            |d| {
+                d.sessions[1].tracks[0].start = 2147483949 - d.sessions[1].tracks[0].size_blocks;
+            },
+        ),
+        ("session 1 is numbered 0", |d| d.sessions[0].number = 0),
+        ("track 2 starts at LBA 100, inside track 1", |d| {
+            d.sessions[1].tracks[0].start = 100
+        }),
+        ("the track in position 2 is numbered 1", |d| {
+            d.sessions[1].tracks[0].number = 1
+        }),
+        ("track 1 records 5000 blocks but is 1002 blocks long", |d| {
+            d.sessions[0].tracks[0].recorded_blocks = 5000;
+        }),
+        ("capacity is 0 blocks", |d| d.capacity_blocks = 0),
+        ("capacity is 999999 blocks, but a cd-r holds 359849", |d| {
+            d.capacity_blocks = 999_999
+        }),
+        ("finalized, but its last session is open", |d| {
+            d.finalized = true;
+            d.sessions[1].closed = false;
+        }),
+        ("session 1 is open but is not the last one", |d| {
+            d.sessions[0].closed = false
+        }),
+        ("session 2 has no track", |d| d.sessions[1].tracks.clear()),
+    ];
+    for (expected, forge) in forgeries {
+        let mut disc = two_session_cd_r();
+        forge(&mut disc);
+        let message = refusal_of(&disc);
+        assert!(
+            message.contains("describes a disc no drive can make") && message.contains(expected),
+            "{expected}: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_format_larger_than_the_disc_is_refused() {
+    let mut disc = Disc::new(Profile::BdRe);
+    disc.format_default().unwrap();
+    if let burnbench::media::FormatState::Formatted { blocks, .. } = &mut disc.format {
+        *blocks = 99_999_999;
+    }
+    let message = refusal_of(&disc);
+    assert!(
+        message.contains("formatted to 99999999 blocks, but the disc holds 12219392"),
+        "{message}"
+    );
+}
+
+#[test]
+fn sectors_past_the_end_of_the_disc_are_refused() {
+    let mut store = MemoryStore::new();
+    store.write(400_000, &[7u8; SECTOR]).unwrap();
+    let message = refusal_with(&two_session_cd_r(), &mut store);
+    assert!(
+        message.contains("describes a disc of 359849 blocks, but the data files hold sectors from LBA 400000 on"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_iso_that_leaves_no_room_for_the_cd_run_out_is_too_large_for_a_cd_r() {
+    let tmp = tempfile::tempdir().unwrap();
+    let iso = tmp.path().join("full.iso");
+    let file = std::fs::File::create(&iso).unwrap();
+    file.set_len(359_849 * SECTOR as u64).unwrap();
+    let e = open_iso(&iso, Some(Profile::CdR)).err().expect("opened").to_string();
+    assert!(e.contains("holds 359849 blocks, more than a"), "{e}");
+    file.set_len(359_847 * SECTOR as u64).unwrap();
+    let (disc, _) = open_iso(&iso, Some(Profile::CdR)).unwrap();
+    assert_eq!(disc.check_invariants(), Ok(()));
+}

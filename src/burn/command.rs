@@ -15,7 +15,7 @@ pub enum CommandError {
         command: &'static str,
         source: TransportError,
     },
-    #[error("{command}: CHECK CONDITION {}", sense.sense)]
+    #[error("{command}: CHECK CONDITION {}{}", sense.sense, sense.information.map(|lba| format!(" (INFORMATION: LBA {lba})")).unwrap_or_default())]
     Check {
         command: &'static str,
         sense: SenseDataRepr,

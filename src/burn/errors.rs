@@ -397,8 +397,11 @@ pub fn hresult_for(error: &CommandError, phase: Phase) -> HResult {
 }
 
 /// The API-level error for a failed command in `phase`.
+/// IMAPI2's messages for these codes take no insert, so the failed command and its sense are
+/// appended after the message (`fill_message` appends parameters beyond the inserts): "E_FAIL …
+/// Unspecified error" alone names neither the command nor the block.
 pub fn imapi_error(error: &CommandError, phase: Phase) -> ImapiError {
-    ImapiError::new(hresult_for(error, phase))
+    ImapiError::with(hresult_for(error, phase), [format!("({error})")])
 }
 
 /// A wait that ran out of polls or time, as the transport error the table maps.

@@ -10,6 +10,7 @@ use crate::burn::summary::MediaSummary;
 use crate::burn::{DataWriter, DvdPlusRDlMultisession, Eraser, Recorder, WriteAction, WriteProgress};
 use crate::drive::Drive;
 use crate::fsi::{FileSystemImage, FileSystems};
+use crate::hresult::ImapiError;
 use crate::media::medium::Medium;
 use clap::{Args, ValueEnum};
 use std::cell::RefCell;
@@ -112,23 +113,24 @@ fn report(drive: &Rc<RefCell<Drive>>, path: &Path) -> Result<String, String> {
 /// session unless the medium is blank, add the sources, write the result as a new session.
 pub fn burn(args: BurnArgs) -> Result<(), String> {
     let (recorder, drive) = recorder(&args.media, &args.drive)?;
+    let on_media = |e: ImapiError| format!("{}: {e}", args.media.display());
     let writer = DataWriter::new();
-    writer.set_recorder(&recorder).map_err(line)?;
+    writer.set_recorder(&recorder).map_err(on_media)?;
     writer.set_client_name(CLIENT);
-    writer.set_force_media_to_be_closed(args.close).map_err(line)?;
+    writer.set_force_media_to_be_closed(args.close).map_err(on_media)?;
     // A DVD+R stays appendable only with the consumer compatibility mode off (imapi2.md §2.5).
     writer
         .set_disable_consumer_dvd_compatibility_mode(!args.close)
-        .map_err(line)?;
+        .map_err(on_media)?;
     writer
         .set_dvd_plus_r_dl_multisession(args.dvd_plus_r_dl.option())
-        .map_err(line)?;
+        .map_err(on_media)?;
     let mut fsi = FileSystemImage::new();
-    if writer.media_heuristically_blank().map_err(line)? {
-        let free = writer.free_sectors_on_media().map_err(line)?;
-        fsi.set_free_media_blocks(free.max(0) as u32).map_err(line)?;
+    if writer.media_heuristically_blank().map_err(on_media)? {
+        let free = writer.free_sectors_on_media().map_err(on_media)?;
+        fsi.set_free_media_blocks(free.max(0) as u32).map_err(on_media)?;
     } else {
-        let interfaces = writer.multisession_interfaces().map_err(line)?;
+        let interfaces = writer.multisession_interfaces().map_err(on_media)?;
         fsi.set_multisession_interfaces(Some(interfaces))
             .map_err(|e| format!("{}: cannot add a session: {e}", args.media.display()))?;
         fsi.import_file_system()

@@ -364,8 +364,13 @@ fn pick_file_system(
         .into_iter()
         .find(|fs| found.contains(*fs))
         .ok_or_else(|| {
+            let what = if found.is_empty() {
+                "nothing readable from block 16 on: blank, not a data session, or damaged".to_string()
+            } else {
+                format!("found only {found}")
+            };
             format!(
-                "{}: no ISO 9660 or Joliet file system at block {session} (found: {found})",
+                "{}: no ISO 9660 or Joliet file system in the session at block {session} ({what})",
                 image.display()
             )
         })

@@ -13,12 +13,14 @@
 
 mod close;
 mod erase;
+mod invariants;
 mod layers;
 mod pseudo_overwrite;
 mod view;
 mod write;
 
 pub use erase::FormatRequest;
+pub use invariants::Impossible;
 pub use layers::LayerBoundary;
 pub use pseudo_overwrite::PowResources;
 pub use view::{DiscView, SessionState, TrackView, TrackViewState};

@@ -7,7 +7,7 @@
 use crate::media::store::{
     CRC32, CommitPoint, FileStore, IsoStore, LoadError, MemoryStore, SECTOR_BYTES, SectorStore, StoreError,
 };
-use crate::media::{Disc, Family, Profile};
+use crate::media::{Disc, Family, Impossible, Profile};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -75,6 +75,14 @@ pub enum ImageProblem {
         "{MANIFEST_FILE} records {recorded} written sectors but the extent log maps {found} (the image is damaged; restore it from a copy)"
     )]
     WrittenMismatch { recorded: u64, found: u64 },
+    #[error(
+        "{MANIFEST_FILE} describes a disc no drive can make: {0} (the image was damaged or forged; restore it from a copy or regenerate it)"
+    )]
+    Impossible(#[from] Impossible),
+    #[error(
+        "{MANIFEST_FILE} describes a disc of {limit} blocks, but the data files hold sectors from LBA {lba} on (the image is damaged; restore it from a copy)"
+    )]
+    DataPastTheDisc { lba: u32, limit: u32 },
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error(transparent)]
@@ -251,6 +259,7 @@ impl MediaImage {
             _ => err(io_problem(MANIFEST_FILE, "read")(e)),
         })?;
         let manifest = parse_manifest(&bytes).map_err(&err)?;
+        manifest.disc.check_invariants().map_err(|e| err(e.into()))?;
         let point = CommitPoint {
             data_bytes: manifest.sectors_bin_bytes,
             log_bytes: manifest.extents_log_bytes,
@@ -260,6 +269,11 @@ impl MediaImage {
         if store.written_sectors() != manifest.written_sectors {
             let (recorded, found) = (manifest.written_sectors, store.written_sectors());
             return Err(err(ImageProblem::WrittenMismatch { recorded, found }));
+        }
+        let disc = &manifest.disc;
+        let limit = disc.capacity_blocks.max(disc.user_area_blocks());
+        if let Some(past) = store.written_runs(limit..u32::MAX).first() {
+            return Err(err(ImageProblem::DataPastTheDisc { lba: past.start, limit }));
         }
         Ok(MediaImage {
             path: path.to_path_buf(),
@@ -457,13 +471,15 @@ pub fn open_iso(path: &Path, profile: Option<Profile>) -> Result<(Disc, IsoStore
         return Err(err(ImageProblem::IsoEmpty));
     }
     let profile = profile.unwrap_or_else(|| iso_profile_for(blocks));
+    // The room a pressed disc of the profile gives its data: all of a read-only one, a recordable
+    // one's user area less the CD run-out its closed track ends with, an overwritable one's
+    // default format.
     let capacity = match profile.family() {
         Family::ReadOnly => u64::from(u32::MAX),
-        _ => u64::from(
-            Disc::new(profile)
-                .user_area_blocks()
-                .max(profile.facts().recordable_blocks),
-        ),
+        _ => {
+            let pressed = Disc::pressed(profile, 1, false);
+            u64::from(pressed.user_area_blocks() - profile.facts().run_out_blocks)
+        }
     };
     if blocks > capacity {
         return Err(err(ImageProblem::IsoTooLarge {
@@ -473,6 +489,7 @@ pub fn open_iso(path: &Path, profile: Option<Profile>) -> Result<(Disc, IsoStore
         }));
     }
     let disc = Disc::pressed(profile, blocks as u32, false);
+    disc.check_invariants().map_err(|e| err(e.into()))?;
     Ok((disc, IsoStore::new(file, path, blocks as u32)))
 }
 

@@ -6,6 +6,7 @@ use super::api_schema::{
     ApiCall, ApiExpect, ChooseMultisessionStep, EraserOp, EraserStep, ImageOp, ImageStep, RecorderStep, WriterOp,
     WriterStep,
 };
+use super::place::{Place, locate};
 use super::schema::{Command, MmcStep, Request, Scenario, Step};
 use crate::drive::DriveModel;
 use ron::extensions::Extensions;
@@ -43,8 +44,10 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
 }
 
-/// Parse scenario text; `file` names it in errors.
+/// Parse scenario text; `file` names it in errors. A leading byte-order mark is skipped (editors
+/// on Windows write one; it is not RON).
 pub fn parse(text: &str, file: &Path) -> Result<Scenario, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let scenario: Scenario = ron_options()
         .from_str(text)
         .map_err(|e: ron::error::SpannedError| LoadError {
@@ -53,45 +56,83 @@ pub fn parse(text: &str, file: &Path) -> Result<Scenario, LoadError> {
             column: Some(e.span.start.col),
             message: e.code.to_string(),
         })?;
-    check(&scenario).map_err(|message| LoadError {
-        file: file.to_path_buf(),
-        line: None,
-        column: None,
-        message,
-    })?;
+    check(&scenario).map_err(|(place, message)| error_at(text, file, place, message))?;
     Ok(scenario)
 }
 
-/// Read and parse one scenario file.
-pub fn load(file: &Path) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(file).map_err(|e| LoadError {
+/// A load error at `place` in the scenario `text` (without a place when it is not written there,
+/// e.g. a field left at its default).
+pub fn error_at(text: &str, file: &Path, place: Place, message: String) -> LoadError {
+    let at = locate(text, place);
+    LoadError {
         file: file.to_path_buf(),
-        line: None,
-        column: None,
-        message: format!("cannot read: {e}"),
+        line: at.map(|(line, _)| line),
+        column: at.map(|(_, column)| column),
+        message,
+    }
+}
+
+/// Read and parse one scenario file. Text that is not UTF-8 is refused at the line and column
+/// of its first bad byte.
+pub fn load(file: &Path) -> Result<Scenario, LoadError> {
+    let error = |line, column, message| LoadError {
+        file: file.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        return Err(error(None, None, not_a_file(file)));
+    }
+    let bytes = std::fs::read(file).map_err(|e| error(None, None, format!("cannot read: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here");
+        let line = good.matches('\n').count() + 1;
+        let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let byte = bytes[e.valid_up_to()];
+        error(
+            Some(line),
+            Some(column),
+            format!("byte {byte:#04x} is not UTF-8: scenario files are UTF-8 text"),
+        )
     })?;
-    parse(&text, file)
+    parse(text, file)
+}
+
+/// Why `path` cannot be a scenario file: it does not exist, or it is not a regular file (a folder,
+/// a FIFO or a device, which reading could block on).
+fn not_a_file(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        Err(e) => format!("cannot read: {e}"),
+        Ok(m) if m.is_dir() => "is a folder, not a scenario file".to_string(),
+        Ok(_) => "is not a regular file (a FIFO, socket or device?): give a .ron file or a folder".to_string(),
+    }
 }
 
 /// Rules across fields that serde does not check: a known drive model (and what it writes), one
 /// address form in READ TRACK INFORMATION, the fields of API steps that fit their op.
-fn check(scenario: &Scenario) -> Result<(), String> {
+fn check(scenario: &Scenario) -> Result<(), (Place, String)> {
     if scenario.name.trim().is_empty() {
-        return Err("`name` is empty".into());
+        return Err((Place::Field("name"), "`name` is empty".into()));
     }
     if DriveModel::builtin(&scenario.drive).is_none() {
-        return Err(format!(
+        let message = format!(
             "unknown drive model {:?} (expected one of: {})",
             scenario.drive,
             DriveModel::builtin_ids().join(", ")
+        );
+        return Err((Place::Field("drive"), message));
+    }
+    super::runner::drive_model(scenario).map_err(|why| (Place::Field("drive"), why))?;
+    if scenario.steps.is_empty() {
+        return Err((
+            Place::Field("steps"),
+            "`steps` is empty: a scenario must do something".into(),
         ));
     }
-    super::runner::drive_model(scenario)?;
-    if scenario.steps.is_empty() {
-        return Err("`steps` is empty: a scenario must do something".into());
-    }
     for (i, step) in scenario.steps.iter().enumerate() {
-        check_step(step).map_err(|why| format!("step {}: {why}", i + 1))?;
+        check_step(step).map_err(|why| (Place::Step(i), format!("step {}: {why}", i + 1)))?;
     }
     Ok(())
 }
@@ -243,7 +284,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if path.is_file() {
             files.push(path.clone());
         } else {
-            return Err(format!("{}: no such file or folder", path.display()));
+            return Err(format!("{}: {}", path.display(), not_a_file(path)));
         }
     }
     files.sort();
@@ -524,5 +565,47 @@ mod tests {
             Path::new("x.ron"),
         )
         .expect("a reader");
+    }
+
+    #[test]
+    fn rules_across_fields_are_refused_at_their_place() {
+        let e = error_of("Scenario(\n    name: \"  \",\n    steps: [Load],\n)");
+        assert_eq!((e.line, e.column), (Some(2), Some(5)), "{e}");
+        let e = error_of(&format!(
+            "{HEAD}    steps: [\n        Load,\n        Image(op: MultisessionInterfaces(in_use: [2])),\n    ],\n)"
+        ));
+        assert_eq!((e.line, e.column), (Some(6), Some(9)), "{e}");
+        assert!(e.to_string().starts_with("x.ron:6:9: step 2: `in_use`"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = format!("{}{HEAD}    steps: [Load],\n)", '\u{feff}');
+        assert_eq!(parse(&text, Path::new("x.ron")).unwrap().steps.len(), 1);
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.ron");
+        std::fs::write(&file, b"Scenario(\n    name: \"caf\xe9\",\n)").unwrap();
+        let e = load(&file).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(15)), "{e}");
+        assert!(e.message.contains("byte 0xe9 is not UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("f.ron");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        for message in [
+            discover(std::slice::from_ref(&fifo)).unwrap_err(),
+            load(&fifo).unwrap_err().to_string(),
+        ] {
+            assert!(message.contains("is not a regular file"), "{message}");
+        }
     }
 }

@@ -17,6 +17,7 @@ pub mod hex;
 pub mod load;
 mod medium;
 pub mod observed;
+pub mod place;
 mod program;
 pub mod report;
 pub mod runner;

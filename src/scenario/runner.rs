@@ -9,6 +9,7 @@ use super::command::{Prepared, prepare};
 use super::expect::{Mismatch, Outcome, check};
 use super::load::{LoadError, load};
 use super::observed::{Corruption, ObservedDrive};
+use super::place::Place;
 use super::program::{self, Ran};
 use super::schema::{MediaAssert, RunStep, Scenario, Step};
 use super::state;
@@ -130,12 +131,16 @@ pub fn error_result(file: &Path, error: LoadError) -> ScenarioResult {
 pub fn run(scenario: &Scenario, file: &Path) -> ScenarioResult {
     let started = Instant::now();
     let (verdict, reached, reached_hresults, notes) = match Run::set_up(scenario, file) {
+        // The medium could not be made (a fixture not found, a damaged image): placed at `medium`.
         Err(message) => (
-            Verdict::Error(LoadError {
-                file: file.to_path_buf(),
-                line: None,
-                column: None,
-                message,
+            Verdict::Error(match std::fs::read_to_string(file) {
+                Ok(text) => super::load::error_at(&text, file, Place::Field("medium"), message),
+                Err(_) => LoadError {
+                    file: file.to_path_buf(),
+                    line: None,
+                    column: None,
+                    message,
+                },
             }),
             BTreeSet::new(),
             BTreeSet::new(),

@@ -5,6 +5,7 @@ use crate::device::DataPhase;
 use crate::drive::{Drive, Failure, Outcome, Reply, UnwrittenRead};
 use crate::media::Family;
 use crate::media::medium::MediumError;
+use crate::media::store::StoreError;
 use crate::mmc::Sense;
 use crate::mmc::cdb::Verify10;
 use crate::mmc::sense_data::SenseDataRepr;
@@ -156,10 +157,12 @@ fn write_refusal(sense: Sense, lba: u32) -> Failure {
 }
 
 /// A store failure while reading: an unrecovered read error at the LBA (mmc.md §3).
+/// INFORMATION names the first damaged block the store knows of, else the read's first block.
 fn read_failure(error: &MediumError, lba: u32) -> Failure {
-    let sense = match error {
-        MediumError::Refused(sense) => *sense,
-        _ => Sense::UNRECOVERED_READ_ERROR,
+    let (sense, at) = match error {
+        MediumError::Refused(sense) => (*sense, lba),
+        MediumError::Store(StoreError::Corrupt { lbas, .. }) => (Sense::UNRECOVERED_READ_ERROR, lbas.start.max(lba)),
+        _ => (Sense::UNRECOVERED_READ_ERROR, lba),
     };
-    SenseDataRepr::current(sense).with_information(lba).into()
+    SenseDataRepr::current(sense).with_information(at).into()
 }

@@ -287,7 +287,10 @@ pub fn read_iso_tree_with(
     if vd.logical_block_size() != Some(BLOCK as u32) {
         return Err(unsupported(
             fs,
-            format!("logical block size {:?}", vd.logical_block_size()),
+            match vd.logical_block_size() {
+                Some(size) => format!("logical block size {size} (only {BLOCK} is read)"),
+                None => "a logical block size whose two byte orders disagree".to_string(),
+            },
         ));
     }
     let volume_name = if joliet {

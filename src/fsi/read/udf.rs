@@ -215,7 +215,10 @@ pub fn read_udf_volume(reader: &mut dyn BlockReader, session_start: u32) -> Imap
     };
     let (_, lvd) = seq.lvd.as_ref().expect("checked");
     if u32_at(lvd, 212) != BLOCK as u32 {
-        return Err(unsupported(format!("logical block size {}", u32_at(lvd, 212))));
+        return Err(unsupported(format!(
+            "logical block size {} (only {BLOCK} is read)",
+            u32_at(lvd, 212)
+        )));
     }
     let map_len = u32_at(lvd, 264) as usize;
     let maps = u32_at(lvd, 268) as usize;

@@ -50,8 +50,13 @@ impl Disc {
             return Err(Sense::INVALID_FIELD_IN_PARAMETER_LIST);
         }
         self.layer0_blocks_set = Some(layer0);
-        self.capacity_blocks = LAYERS * layer0;
+        self.capacity_blocks = Disc::capacity_for_layer0(layer0);
         Ok(())
+    }
+
+    /// What a disc whose layer 0 holds `layer0_blocks` holds in all.
+    pub(super) fn capacity_for_layer0(layer0_blocks: u32) -> u32 {
+        LAYERS.saturating_mul(layer0_blocks)
     }
 }
 

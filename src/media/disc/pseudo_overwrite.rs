@@ -96,7 +96,7 @@ impl Disc {
     }
 
     /// Spare clusters of the format: what it took from the physical capacity.
-    fn spare_clusters(&self) -> u32 {
+    pub(super) fn spare_clusters(&self) -> u32 {
         let spare_blocks = self
             .capacity_blocks
             .saturating_sub(self.formatted_blocks().unwrap_or(self.capacity_blocks));
