@@ -82,22 +82,6 @@ const ONE_PLUS_ALPHA_INVERSE: u8 = gf_inverse(0x03);
 static DIVIDE_BY_ONE_PLUS_ALPHA: [u8; 256] = multiply_table(ONE_PLUS_ALPHA_INVERSE);
 static ALPHA2_DIVIDED_BY_ONE_PLUS_ALPHA: [u8; 256] = multiply_table(gf_mul(0x04, ONE_PLUS_ALPHA_INVERSE));
 
-/// Byte offsets (in the Q matrix) of the word of diagonal `d` at position `m`: row `(m+d) mod 26`,
-/// column `m`.
-static Q_GATHER: [[u16; Q_ROWS]; Q_DATA_LEN] = {
-    let mut table = [[0u16; Q_ROWS]; Q_DATA_LEN];
-    let mut m = 0;
-    while m < Q_DATA_LEN {
-        let mut d = 0;
-        while d < Q_ROWS {
-            table[m][d] = (((m + d) % Q_ROWS) * ROW_LEN + 2 * m) as u16;
-            d += 1;
-        }
-        m += 1;
-    }
-    table
-};
-
 /// One Horner step for every code at once: `h ← α·h + v`, `s ← s + v`.
 #[inline(always)]
 fn step<const N: usize>(h: &mut [u8; N], s: &mut [u8; N], v: &[u8; N]) {
@@ -137,12 +121,19 @@ pub fn p_parity(covered: &[u8; P_COVERED_LEN], header: [u8; 4]) -> [u8; P_PARITY
 /// included), with its first four bytes replaced by `header`.
 pub fn q_parity(covered: &[u8; Q_COVERED_LEN], header: [u8; 4]) -> [u8; Q_PARITY_LEN] {
     const LANES: usize = 2 * Q_ROWS;
+    let rows: &[[u8; ROW_LEN]; Q_ROWS] = covered.as_chunks::<ROW_LEN>().0.try_into().expect("26 rows");
     let (mut h, mut s) = ([0u8; LANES], [0u8; LANES]);
-    for (m, offsets) in Q_GATHER.iter().enumerate() {
+    for m in 0..Q_DATA_LEN {
+        // Diagonal d takes column m of row (m + d) mod 26: rows m mod 26.. first, then the rows
+        // before it. Fixed-size rows and slices keep the gather free of bounds checks.
+        let first = m % Q_ROWS;
         let mut v = [0u8; LANES];
-        for (lane, &offset) in v.chunks_exact_mut(2).zip(offsets) {
-            let offset = usize::from(offset);
-            lane.copy_from_slice(&covered[offset..offset + 2]);
+        let (straight, wrapped) = v.split_at_mut(2 * (Q_ROWS - first));
+        for (lane, row) in straight.as_chunks_mut::<2>().0.iter_mut().zip(&rows[first..]) {
+            *lane = [row[2 * m], row[2 * m + 1]];
+        }
+        for (lane, row) in wrapped.as_chunks_mut::<2>().0.iter_mut().zip(&rows[..first]) {
+            *lane = [row[2 * m], row[2 * m + 1]];
         }
         // The header is words 0 and 1: diagonal 0 at m = 0, diagonal 25 at m = 1.
         match m {
