@@ -1,6 +1,7 @@
 //! What a disc is: profiles and their facts, the session/track model with every rule, the sparse
 //! sector store and media-image files. Parses no CDBs (DESIGN.md).
 
+pub mod cd;
 pub mod disc;
 pub mod export;
 pub mod profile;
