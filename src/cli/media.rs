@@ -437,7 +437,8 @@ fn render_summary(s: &MediaSummary) -> String {
         "last recorded",
     ]);
     for t in &s.tracks {
-        let reserved = if t.reserved && t.state != "blank" {
+        // RT on a closed track is how DVD+R and BD-R drives report every closed track.
+        let reserved = if t.reserved && t.state != "blank" && t.state != "complete" {
             " reserved"
         } else {
             ""

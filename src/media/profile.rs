@@ -173,6 +173,14 @@ pub struct ProfileFacts {
     /// Disc status once formatted (mmc.md §1.4: DVD-RAM and BD-RE report 11b "others",
     /// a formatted DVD+RW reports "complete").
     pub formatted_disc_status: crate::media::DiscStatus,
+    /// Overwritable media: READ TRACK INFORMATION of track 1 sets the Fixed Packet bit with the
+    /// write unit as packet size. Clear on DVD+RW: three drives print no fixed packet size for a
+    /// blank or formatted DVD+RW (docs/fidelity.md); the others are unverified.
+    pub overwritable_fixed_packet: bool,
+    /// A closed track reports the RT bit (READ TRACK INFORMATION byte 6 bit 7) set, which
+    /// dvd+rw-mediainfo prints as "partial/complete" (DVD+R) or "partial incremental" (BD-R): two
+    /// DVD+R / DVD+R DL drives and a BD-R drive do so (docs/fidelity.md); DVD-R drives do not.
+    pub closed_track_reports_rt: bool,
 }
 
 use crate::media::DiscStatus;
@@ -280,6 +288,8 @@ impl ProfileFacts {
         reservable: false,
         format_descriptors: &[],
         formatted_disc_status: DiscStatus::Finalized,
+        overwritable_fixed_packet: true,
+        closed_track_reports_rt: false,
     };
 }
 
@@ -329,21 +339,24 @@ pub static PROFILES: [ProfileFacts; 16] = [
     row!(DvdPlusRw, 0x001A, "dvd+rw", "DVD+RW", Overwritable, Dvd, erasable: true,
         blocks: 2295104, lead_out: 2295104, granularity: 16,
         close_functions: &[(0, C::StopBackgroundFormat), (2, C::CompleteBackgroundFormat)],
-        format_descriptors: DVD_PLUS_RW_FORMATS, formatted_disc_status: DiscStatus::Finalized),
+        format_descriptors: DVD_PLUS_RW_FORMATS, formatted_disc_status: DiscStatus::Finalized,
+        overwritable_fixed_packet: false),
     row!(DvdPlusR, 0x001B, "dvd+r", "DVD+R", Sequential, Dvd, erasable: false,
         blocks: 2295104, lead_out: 2295104, granularity: 16,
         max_sessions: Some(153), max_open_tracks: 15, session_gap_first_blocks: 2048, session_gap_later_blocks: 2048,
-        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true),
+        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true,
+        closed_track_reports_rt: true),
     row!(DvdPlusRDl, 0x002B, "dvd+r-dl", "DVD+R/DL", Sequential, Dvd, erasable: false,
         blocks: 2 * DVD_PLUS_R_DL_LAYER0_BLOCKS, lead_out: DVD_PLUS_R_DL_LAYER0_BLOCKS, granularity: 16,
         settable_layer0_blocks: Some(DVD_PLUS_R_DL_LAYER0_BLOCKS),
         max_sessions: Some(127), max_open_tracks: 15, session_gap_first_blocks: 2048, session_gap_later_blocks: 2048,
-        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true),
+        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true,
+        closed_track_reports_rt: true),
     row!(BdRom, 0x0040, "bd-rom", "BD-ROM", ReadOnly, Bd, erasable: false, blocks: 0, lead_out: 0, granularity: 32),
     row!(BdRSrm, 0x0041, "bd-r", "BD-R sequential recording", Sequential, Bd, erasable: false,
         blocks: 12219392, lead_out: 12219392, granularity: 32,
         max_tracks: Some(7927), max_open_tracks: 16, close_functions: BD_R_CLOSES, reservable: true,
-        format_descriptors: BD_R_FORMATS),
+        format_descriptors: BD_R_FORMATS, closed_track_reports_rt: true),
     row!(BdRRrm, 0x0042, "bd-r-rrm", "BD-R random recording", Overwritable, Bd, erasable: false,
         blocks: 11826176, lead_out: 12219392, granularity: 32, formatted_disc_status: DiscStatus::Appendable),
     row!(BdRe, 0x0043, "bd-re", "BD-RE", Overwritable, Bd, erasable: true,

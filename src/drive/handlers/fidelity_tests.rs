@@ -158,3 +158,54 @@ fn a_disc_saved_while_formatting_loads_suspended() {
     let mut drive = drive_with("dvd-writer", disc);
     assert_eq!(reply(&mut drive, READ_DISC_INFORMATION)[7] & 3, 1);
 }
+
+/// A DVD+R with three closed sessions (NEC ND-1300A, RICOHJPN/R01; dvd+rw-mediainfo in an LKML
+/// thread on multisession DVD+R, 2004): tracks at 0 (899648 blocks), 901696 (435648), 1339392
+/// (896000), each closed one "partial" (RT set, Blank clear: `plus_track_state[byte 6 >> 6]`);
+/// track 4 "blank" at 2237440 with NWA 2237440 and 57664 free; the TOC's lead-out at 2235392. A
+/// DVD+R DL with four sessions (5 tracks, 2007 forum thread) shows the same 2048-block gap and
+/// "partial/complete" for every closed track.
+#[test]
+fn dvd_plus_r_sessions_as_a_real_drive_reports_them() {
+    let params = WriteParameters::multisession();
+    let mut disc = Disc::new(Profile::DvdPlusR);
+    for (number, start, blocks) in [(1, 0, 899648), (2, 901696, 435648), (3, 1339392, 896000)] {
+        disc.write(start, blocks, &params).unwrap();
+        disc.close(1, number, &params).unwrap();
+        disc.close(2, 0, &params).unwrap();
+    }
+    let mut drive = drive_with("dvd-writer", disc);
+    let disc = reply(&mut drive, READ_DISC_INFORMATION);
+    // Appendable, last session empty; 4 sessions, next track 4, 4 tracks.
+    assert_eq!(&disc[2..7], &hex("01 01 04 04 04"));
+    for (number, start, size) in [(1u8, 0, 899648), (2, 901696, 435648), (3, 1339392, 896000)] {
+        let closed = track(&mut drive, number);
+        assert_eq!(closed[6] >> 6, 2, "track {number}: partial/complete");
+        assert_eq!(&closed[8..12], &be32(start), "track {number}");
+        assert_eq!(&closed[24..28], &be32(size), "track {number}");
+    }
+    let blank = track(&mut drive, 4);
+    assert_eq!(blank[6] >> 6, 1, "blank");
+    assert_eq!(&blank[8..28], &addresses(2237440, 2237440, 57664, 57664)[..]);
+    assert_eq!(
+        reply(&mut drive, READ_CAPACITY),
+        hex("00 22 1b ff 00 00 08 00"),
+        "last LBA 2235391"
+    );
+}
+
+/// Blank and formatted DVD+RW: three drives print no "Fixed Packet Size" for track 1 (the FP bit
+/// is clear): a blank RITEK/004 (forum thread on Walmart DVD+RW discs), the ASUS DRW-24B1ST and
+/// the Ricoh-media drive above, formatted.
+#[test]
+fn dvd_plus_rw_track_1_has_no_fixed_packet() {
+    let mut formatted = Disc::new(Profile::DvdPlusRw);
+    formatted.format_default().unwrap();
+    for disc in [Disc::new(Profile::DvdPlusRw), formatted] {
+        let mut drive = drive_with("dvd-writer", disc);
+        let info = track(&mut drive, 1);
+        assert_eq!(info[6] & 0x10, 0, "FP clear");
+        assert_eq!(&info[20..24], &be32(0), "no fixed packet size");
+        assert_eq!(&info[24..28], &be32(2295104));
+    }
+}
