@@ -209,3 +209,23 @@ fn dvd_plus_rw_track_1_has_no_fixed_packet() {
         assert_eq!(&info[24..28], &be32(2295104));
     }
 }
+
+/// READ DVD STRUCTURE 10h on DVD-R / DVD-RW: five drives answer it (dvd+rw-mediainfo
+/// "READ DVD STRUCTURE[#10h] … Legacy lead-out at: 2298496": a Pioneer DVR-111D on a blank DVD-R,
+/// LG GH22LS40, ASUS DRW-1608P2, AOPEN DUW1608 and LITE-ON SOHW-1673S on DVD-RW): the physical
+/// format information of the control data zone, data area PSN 30000h up to the legacy lead-out.
+#[test]
+fn dvd_minus_control_data_zone_gives_the_legacy_lead_out() {
+    for profile in [Profile::DvdR, Profile::DvdRwSequential] {
+        let mut drive = drive_with("dvd-writer", Disc::new(profile));
+        let physical = reply(&mut drive, "ad 00 00 00 00 00 00 10 00 24 00 00");
+        // Data start PSN 030000h, end 030000h + 2298496 − 1 = 26127Fh.
+        assert_eq!(&physical[8..16], &hex("00 03 00 00 00 26 12 7f"), "{profile:?}");
+    }
+    let (refused, _) = data_in(
+        &mut drive_with("dvd-writer", Disc::new(Profile::DvdPlusR)),
+        "ad 00 00 00 00 00 00 10 00 24 00 00",
+        36,
+    );
+    assert!(!refused.is_good(), "DVD+R has no control data zone of this form");
+}
