@@ -510,7 +510,7 @@ fn dvd_rw_mediainfo_on_a_blank_dvd_plus_r_prints_what_real_drives_print() {
         " Track Size:            2295104*2KB",
         "READ CAPACITY:          0*2048=0",
     ] {
-        assert!(out.lines().any(|l| l == line), "missing {line:?} in\n{out}");
+        assert_line(&out, line);
     }
     // Sequential media record variable packets (real-drives.md §7).
     assert!(!out.contains("Fixed Packet Size"), "{out}");
@@ -777,6 +777,65 @@ print("killed")
     assert!(info["written_sectors"].as_u64().is_some(), "{info}");
 }
 
+/// `growisofs -dvd-compat -Z /dev/sr0 -R -J DIR`, attached; its output.
+fn growisofs_dvd_compat(medium: &Path, dir: &Path) -> String {
+    run_ok(
+        medium,
+        &[
+            "growisofs",
+            "-dvd-compat",
+            "-Z",
+            "/dev/sr0",
+            "-R",
+            "-J",
+            dir.to_str().unwrap(),
+        ],
+    )
+}
+
+/// `text` holds `line` as one whole line.
+fn assert_line(text: &str, line: &str) {
+    assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+}
+
+/// A formatted DVD+RW whose background format is suspended, as real drives report it after a
+/// reload (real-drives.md §5): dvd+rw-mediainfo prints the real drives' lines, growisofs
+/// -dvd-compat resumes the format (FORMAT UNIT 26h with Restart, `plus_rw_restart_format`),
+/// writes, and completes it (CLOSE 010b).
+#[test]
+fn growisofs_restarts_a_suspended_dvd_plus_rw_format() {
+    if !installed(&["growisofs", "genisoimage", "dvd+rw-mediainfo"]) {
+        return;
+    }
+    let bench = Bench::new();
+    let medium = bench.path("suspended.bbm");
+    let made = burnbench()
+        .args(["media", "create"])
+        .arg(&medium)
+        .args(["--profile", "dvd+rw", "--state", "suspended"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let info = run_ok(&medium, &["dvd+rw-mediainfo", "/dev/sr0"]);
+    for line in [
+        " Disc status:           complete",
+        " State of Last Session: complete",
+        " BG Format Status:      suspended",
+        " Track State:           complete incremental",
+        " Free Blocks:           0*2KB",
+        " Track Size:            2295104*2KB",
+        "READ CAPACITY:          2295104*2048=4700372992",
+    ] {
+        assert_line(&info, line);
+    }
+    assert!(!info.contains("Fixed Packet Size"), "{info}");
+    let dir = bench.files("rw", &[("a.txt", "growisofs on a suspended DVD+RW\n")]);
+    let out = growisofs_dvd_compat(&medium, &dir);
+    assert!(out.contains("restarting DVD+RW format"), "{out}");
+    assert!(listed(&medium).contains("/a.txt"));
+    assert_eq!(media_info_json(&medium)["background_format_status"], 3);
+}
+
 /// growisofs -dvd-compat on a blank DVD+R DL (real-drives.md §1–§2): dvd+rw-mediainfo prints the
 /// blank disc's layer boundary as real drives report it; growisofs reads it (READ DVD STRUCTURE
 /// 20h), splits the layers at half the image (SEND DVD STRUCTURE 20h), writes, closes the track
@@ -796,21 +855,10 @@ fn growisofs_dvd_compat_splits_the_layers_of_a_dvd_plus_r_dl_and_finalizes_it() 
         " Free Blocks:           4173824*2KB",
         " Track Size:            4173824*2KB",
     ] {
-        assert!(blank.lines().any(|l| l == line), "missing {line:?} in\n{blank}");
+        assert_line(&blank, line);
     }
     let dir = bench.files("dl", &[("a.txt", "growisofs -dvd-compat on DVD+R DL\n")]);
-    let out = run_ok(
-        &medium,
-        &[
-            "growisofs",
-            "-dvd-compat",
-            "-Z",
-            "/dev/sr0",
-            "-R",
-            "-J",
-            dir.to_str().unwrap(),
-        ],
-    );
+    let out = growisofs_dvd_compat(&medium, &dir);
     let split: u64 = out
         .lines()
         .find_map(|l| l.split("splitting layers at ").nth(1))

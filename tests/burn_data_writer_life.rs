@@ -145,8 +145,8 @@ fn dvd_r_incremental_sessions_then_closing_border() {
     );
     assert_eq!(writer.current_media_status().unwrap(), APPENDABLE);
     assert_eq!(writer.start_address_of_previous_session().unwrap(), 0);
-    // 40 blocks padded to 48 (ECC blocks of 16), then the first border gap.
-    assert_eq!(writer.next_writable_address().unwrap(), 48 + 15872);
+    // 40 blocks padded to 48 (ECC blocks of 16), then the first border gap (real-drives.md §3).
+    assert_eq!(writer.next_writable_address().unwrap(), 48 + 28688);
 
     let nwa = writer.next_writable_address().unwrap() as u32;
     let steps = write(&rig, &writer, 16, 2);
@@ -540,7 +540,7 @@ fn a_pioneer_style_drive_and_a_cd_only_drive_burn_too() {
     write(&rig, &writer, 16, 1);
     write(&rig, &writer, 16, 2);
     assert_eq!(writer.current_media_status().unwrap(), APPENDABLE);
-    assert_eq!(writer.start_address_of_previous_session().unwrap(), 16 + 15872);
+    assert_eq!(writer.start_address_of_previous_session().unwrap(), 16 + 28688);
     // cd-rw: 8/00/00 BLANK CHECK for unwritten blocks; a CD-RW written, erased, written.
     let rig = Rig::with_drive(Drive::with_medium(
         burn_support::model("cd-rw"),

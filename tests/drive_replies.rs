@@ -91,10 +91,20 @@ fn states(profile: Profile) -> Vec<(&'static str, Disc)> {
     let params = WriteParameters::multisession();
     match profile.family() {
         Family::ReadOnly => vec![("pressed", Disc::pressed(profile, 4096, false))],
-        Family::Overwritable => vec![
-            ("new", Disc::new(profile)),
-            ("formatted", Disc::pressed(profile, 4096, false)),
-        ],
+        Family::Overwritable => {
+            let mut states = vec![
+                ("new", Disc::new(profile)),
+                ("formatted", Disc::pressed(profile, 4096, false)),
+            ];
+            if profile == Profile::DvdPlusRw {
+                // FORMAT UNIT 26h, then the disc left the drive (real-drives.md §5).
+                let mut suspended = Disc::new(profile);
+                suspended.start_default_format().unwrap();
+                suspended.suspend_background_format();
+                states.push(("suspended", suspended));
+            }
+            states
+        }
         Family::Sequential => {
             let mut session = Disc::new(profile);
             session.write(0, 320, &params).unwrap();

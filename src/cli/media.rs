@@ -26,7 +26,9 @@ pub enum MediaCommand {
         /// Profile of the medium
         #[arg(long, value_parser = parse_profile, help = format!("Profile: {PROFILE_HELP}"))]
         profile: Profile,
-        /// Initial state: blank (sequential media, unformatted DVD+RW / BD-RE) or formatted
+        /// Initial state: blank (sequential media, unformatted DVD+RW / BD-RE), formatted (DVD+RW:
+        /// background format completed), or suspended (DVD+RW only: formatted, background format
+        /// started and suspended, as real formatted DVD+RW discs report it after a reload)
         #[arg(long, value_enum, default_value_t = State::Blank)]
         state: State,
         /// Nominal length of a CD-R / CD-RW in minutes
@@ -128,6 +130,7 @@ pub enum MediaCommand {
 pub enum State {
     Blank,
     Formatted,
+    Suspended,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -269,9 +272,23 @@ fn create(path: &Path, profile: Profile, state: State, minutes: Minutes, force: 
         Minutes::M80 => CdLength::Min80,
     };
     let mut disc = Disc::new_cd(profile, length);
-    if state == State::Formatted {
-        disc.format_default()
-            .map_err(|_| format!("{profile} cannot be formatted"))?;
+    match state {
+        State::Blank => {}
+        State::Formatted => {
+            disc.format_default()
+                .map_err(|_| format!("{profile} cannot be formatted"))?;
+        }
+        State::Suspended => {
+            // Only a background format (DVD+RW 26h) can be suspended.
+            disc.start_default_format()
+                .map_err(|_| format!("{profile} cannot be formatted"))?;
+            disc.suspend_background_format();
+            if disc.background_format_status() != 1 {
+                return Err(format!(
+                    "{profile} has no background format to suspend (--state suspended is for dvd+rw)"
+                ));
+            }
+        }
     }
     Medium::in_memory(disc).save_as(path).map_err(line)?;
     println!("{}: new {} ({:?})", path.display(), profile.name(), state);
@@ -420,7 +437,8 @@ fn render_summary(s: &MediaSummary) -> String {
         "last recorded",
     ]);
     for t in &s.tracks {
-        let reserved = if t.reserved && t.state != "blank" {
+        // RT on a closed track is how DVD+R and BD-R drives report every closed track.
+        let reserved = if t.reserved && t.state != "blank" && t.state != "complete" {
             " reserved"
         } else {
             ""

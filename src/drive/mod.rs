@@ -159,6 +159,7 @@ impl Drive {
         let mut drive = Drive::new(model);
         drive.medium = Some(medium);
         drive.reset_write_state();
+        drive.suspend_running_format();
         drive
     }
 
@@ -213,6 +214,7 @@ impl Drive {
     /// Operator: put a medium in the tray and close it. The next media command sees 6/28/00 once.
     pub fn load(&mut self, medium: Medium) {
         self.medium = Some(medium);
+        self.suspend_running_format();
         self.close_tray();
     }
 
@@ -233,6 +235,8 @@ impl Drive {
             if self.medium.is_some() {
                 self.media_event = Some(MediaEvent::MediaRemoval);
             }
+            // The disc leaves the drive: a running background format stops there.
+            self.suspend_running_format();
             self.busy = None;
         }
     }
@@ -247,6 +251,14 @@ impl Drive {
                 self.media_event = Some(MediaEvent::NewMedia);
                 self.reset_write_state();
             }
+        }
+    }
+
+    /// A medium arrives in the drive or leaves it: a background format that was running is
+    /// suspended (real-drives.md §5; growisofs resumes it with FORMAT UNIT Restart).
+    fn suspend_running_format(&mut self) {
+        if let Some(medium) = &mut self.medium {
+            medium.suspend_background_format();
         }
     }
 

@@ -228,6 +228,12 @@ impl Medium {
         self.disc.advance_background_format(progress);
     }
 
+    /// The disc leaves the drive or arrives in one: a running DVD+RW background format is
+    /// suspended (`Disc::suspend_background_format`), as real drives report it after a reload.
+    pub fn suspend_background_format(&mut self) {
+        self.disc.suspend_background_format();
+    }
+
     /// Mark the open track damaged after a failed write (fault injection, store failure).
     pub fn damage_open_track(&mut self) -> Option<u16> {
         self.disc.damage_open_track()

@@ -146,11 +146,13 @@ pub struct ProfileFacts {
     /// Most tracks that may be open (reserved, incomplete) at once besides the invisible track,
     /// which bounds RESERVE TRACK (5/72/05 beyond) — (spec, verify).
     pub max_open_tracks: u16,
-    /// Blocks of lead-out + lead-in (+ CD pre-gap) between the end of the first closed session and
-    /// the next session's first NWA, and the same after later sessions (mmc.md §2.4, §7).
+    /// Blocks of lead-out + lead-in (+ CD pre-gap; DVD-R border-out + border-in + link block)
+    /// between the end of the first closed session and the next session's first NWA, and the same
+    /// after later sessions (mmc.md §2.4, §7; real-drives.md §3).
     pub session_gap_first_blocks: u32,
     pub session_gap_later_blocks: u32,
-    /// CD TAO: pre-gap the drive puts before a track that follows another in the same session.
+    /// Blocks between the end of a track and the start of the next one in the same session: the
+    /// CD TAO pre-gap (150), the DVD-R link block (16, real-drives.md §4).
     pub track_gap_blocks: u32,
     /// CD TAO: run-out/link blocks the drive adds at the end of a closed track; counted in the track
     /// but unreadable (mmc.md §2.4).
@@ -171,6 +173,14 @@ pub struct ProfileFacts {
     /// Disc status once formatted (mmc.md §1.4: DVD-RAM and BD-RE report 11b "others",
     /// a formatted DVD+RW reports "complete").
     pub formatted_disc_status: crate::media::DiscStatus,
+    /// Overwritable media: READ TRACK INFORMATION of track 1 sets the Fixed Packet bit with the
+    /// write unit as packet size. Clear on DVD+RW: three drives print no fixed packet size for a
+    /// blank or formatted DVD+RW (docs/fidelity.md); the others are unverified.
+    pub overwritable_fixed_packet: bool,
+    /// A closed track reports the RT bit (READ TRACK INFORMATION byte 6 bit 7) set, which
+    /// dvd+rw-mediainfo prints as "partial/complete" (DVD+R) or "partial incremental" (BD-R): two
+    /// DVD+R / DVD+R DL drives and a BD-R drive do so (docs/fidelity.md); DVD-R drives do not.
+    pub closed_track_reports_rt: bool,
 }
 
 use crate::media::DiscStatus;
@@ -220,6 +230,18 @@ const DVD_RAM_FORMATS: &[FormatDescriptor] = &[
     fd(0x01, 2217248, 0x800),
 ];
 const DVD_PLUS_RW_FORMATS: &[FormatDescriptor] = &[fd(0x26, 2295104, 0)];
+/// DVD-R / DVD-RW sequential: after the first border is closed the next RZone starts 28688 blocks
+/// after the end of the last one (two drives, a DVD-R and a DVD-RW: 65264 → 93952 and 145680 →
+/// 174368, real-drives.md §3): border-out + next border-in, 1792 ECC blocks, plus the link block.
+const DVD_MINUS_FIRST_BORDER_GAP: u32 = 28688;
+/// After later borders: no published output of a disc with three or more borders was found
+/// (docs/fidelity.md lists the searches); 6 MiB of border zone stays the estimate (spec, verify).
+const DVD_MINUS_LATER_BORDER_GAP: u32 = 3072;
+/// DVD-R / DVD-RW sequential (and DVD-R DL, whose feature 0021h names the same link size): the
+/// next RZone of an open border starts one ECC block after the end of the previous one, reserved
+/// or closed (a camcorder DVD-R: 0+12272 → 12288, 12288+256 → 12560, 12560+665120 → 677696,
+/// 677696+32 → 677744, real-drives.md §4).
+const DVD_MINUS_LINK_BLOCKS: u32 = 16;
 /// Blank DVD+R DL on two drives and two media brands: L0 data zone capacity 2086912 (also the
 /// legacy lead-out), free blocks and track size 4173824 = 2 × 2086912 (real-drives.md §1–§2).
 const DVD_PLUS_R_DL_LAYER0_BLOCKS: u32 = 2086912;
@@ -266,13 +288,18 @@ impl ProfileFacts {
         reservable: false,
         format_descriptors: &[],
         formatted_disc_status: DiscStatus::Finalized,
+        overwritable_fixed_packet: true,
+        closed_track_reports_rt: false,
     };
 }
 
 /// The profile table (mmc.md §2.1 numbers and names, §2.3 capacities, §1.5 closes, §7 real values).
 ///
 /// Session gaps: CD 11400 / 6900 (mmc.md §2.4); DVD+R 2048 (a drive placed the next track at 2240
-/// after a 192-block session, mmc.md §7); DVD-R border-out/in and BD-R are (spec, verify) values.
+/// after a 192-block session, mmc.md §7; a DVD+R and a DVD+R DL with four sessions each show 2048
+/// after every session, docs/fidelity.md); DVD-R / DVD-RW sequential 28688 after the first border
+/// ([`DVD_MINUS_FIRST_BORDER_GAP`]) and a 16-block link block between the RZones of one border
+/// ([`DVD_MINUS_LINK_BLOCKS`]); the DVD-R gap after later borders and BD-R are (spec, verify).
 pub static PROFILES: [ProfileFacts; 16] = [
     row!(CdRom, 0x0008, "cd-rom", "CD-ROM", ReadOnly, Cd, erasable: false, blocks: 0, lead_out: 0, granularity: 1),
     row!(CdR, 0x0009, "cd-r", "CD-R", Sequential, Cd, erasable: false, blocks: 0, lead_out: 0, granularity: 1,
@@ -289,7 +316,8 @@ pub static PROFILES: [ProfileFacts; 16] = [
     row!(DvdRom, 0x0010, "dvd-rom", "DVD-ROM", ReadOnly, Dvd, erasable: false, blocks: 0, lead_out: 0, granularity: 16),
     row!(DvdR, 0x0011, "dvd-r", "DVD-R sequential recording", Sequential, Dvd, erasable: false,
         blocks: 2297888, lead_out: 2298496, granularity: 16,
-        max_tracks: Some(99), max_open_tracks: 2, session_gap_first_blocks: 15872, session_gap_later_blocks: 3072,
+        max_tracks: Some(99), max_open_tracks: 2, session_gap_first_blocks: DVD_MINUS_FIRST_BORDER_GAP,
+        session_gap_later_blocks: DVD_MINUS_LATER_BORDER_GAP, track_gap_blocks: DVD_MINUS_LINK_BLOCKS,
         session_close_follows_write_parameters: true, close_functions: SEQ_CLOSES, reservable: true),
     row!(DvdRam, 0x0012, "dvd-ram", "DVD-RAM", Overwritable, Dvd, erasable: true,
         blocks: 2236704, lead_out: 2314080, granularity: 16,
@@ -300,31 +328,35 @@ pub static PROFILES: [ProfileFacts; 16] = [
         format_descriptors: DVD_RW_FORMATS, formatted_disc_status: DiscStatus::Finalized),
     row!(DvdRwSequential, 0x0014, "dvd-rw", "DVD-RW sequential recording", Sequential, Dvd, erasable: true,
         blocks: 2297888, lead_out: 2298496, granularity: 16,
-        max_tracks: Some(99), max_open_tracks: 2, session_gap_first_blocks: 15872, session_gap_later_blocks: 3072,
+        max_tracks: Some(99), max_open_tracks: 2, session_gap_first_blocks: DVD_MINUS_FIRST_BORDER_GAP,
+        session_gap_later_blocks: DVD_MINUS_LATER_BORDER_GAP, track_gap_blocks: DVD_MINUS_LINK_BLOCKS,
         session_close_follows_write_parameters: true, close_functions: SEQ_CLOSES,
         blank_types: REWRITABLE_BLANKS, reservable: true, format_descriptors: DVD_RW_FORMATS),
     row!(DvdRDl, 0x0015, "dvd-r-dl", "DVD-R/DL sequential recording", Sequential, Dvd, erasable: false,
         blocks: 4171712, lead_out: 4171712, granularity: 16,
-        max_sessions: Some(1), max_open_tracks: 2, close_functions: SEQ_CLOSES,
+        max_sessions: Some(1), max_open_tracks: 2, track_gap_blocks: DVD_MINUS_LINK_BLOCKS, close_functions: SEQ_CLOSES,
         session_close_follows_write_parameters: true, reservable: true),
     row!(DvdPlusRw, 0x001A, "dvd+rw", "DVD+RW", Overwritable, Dvd, erasable: true,
         blocks: 2295104, lead_out: 2295104, granularity: 16,
         close_functions: &[(0, C::StopBackgroundFormat), (2, C::CompleteBackgroundFormat)],
-        format_descriptors: DVD_PLUS_RW_FORMATS, formatted_disc_status: DiscStatus::Finalized),
+        format_descriptors: DVD_PLUS_RW_FORMATS, formatted_disc_status: DiscStatus::Finalized,
+        overwritable_fixed_packet: false),
     row!(DvdPlusR, 0x001B, "dvd+r", "DVD+R", Sequential, Dvd, erasable: false,
         blocks: 2295104, lead_out: 2295104, granularity: 16,
         max_sessions: Some(153), max_open_tracks: 15, session_gap_first_blocks: 2048, session_gap_later_blocks: 2048,
-        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true),
+        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true,
+        closed_track_reports_rt: true),
     row!(DvdPlusRDl, 0x002B, "dvd+r-dl", "DVD+R/DL", Sequential, Dvd, erasable: false,
         blocks: 2 * DVD_PLUS_R_DL_LAYER0_BLOCKS, lead_out: DVD_PLUS_R_DL_LAYER0_BLOCKS, granularity: 16,
         settable_layer0_blocks: Some(DVD_PLUS_R_DL_LAYER0_BLOCKS),
         max_sessions: Some(127), max_open_tracks: 15, session_gap_first_blocks: 2048, session_gap_later_blocks: 2048,
-        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true),
+        auto_finalize_below_blocks: 65 * 16, close_functions: DVD_PLUS_R_CLOSES, reservable: true,
+        closed_track_reports_rt: true),
     row!(BdRom, 0x0040, "bd-rom", "BD-ROM", ReadOnly, Bd, erasable: false, blocks: 0, lead_out: 0, granularity: 32),
     row!(BdRSrm, 0x0041, "bd-r", "BD-R sequential recording", Sequential, Bd, erasable: false,
         blocks: 12219392, lead_out: 12219392, granularity: 32,
         max_tracks: Some(7927), max_open_tracks: 16, close_functions: BD_R_CLOSES, reservable: true,
-        format_descriptors: BD_R_FORMATS),
+        format_descriptors: BD_R_FORMATS, closed_track_reports_rt: true),
     row!(BdRRrm, 0x0042, "bd-r-rrm", "BD-R random recording", Overwritable, Bd, erasable: false,
         blocks: 11826176, lead_out: 12219392, granularity: 32, formatted_disc_status: DiscStatus::Appendable),
     row!(BdRe, 0x0043, "bd-re", "BD-RE", Overwritable, Bd, erasable: true,

@@ -62,6 +62,10 @@ pub mod structure_format {
     pub const PHYSICAL_OR_DISC_INFORMATION: u8 = 0x00;
     /// BD spare area information.
     pub const BD_SPARE_AREA: u8 = 0x0A;
+    /// DVD-R / DVD-RW / DVD-R DL: the physical format information recorded in the control data
+    /// zone of the lead-in at manufacture, in the layout of format 00h (dvd+rw-mediainfo prints
+    /// its end as "Legacy lead-out"; growisofs reads layer 0's size from it on DVD-R DL).
+    pub const DVD_CONTROL_DATA_ZONE: u8 = 0x10;
     /// DVD+R / DVD+RW ADIP information.
     pub const DVD_ADIP: u8 = 0x11;
     /// DVD+R DL layer boundary information, read and sent (growisofs `plus_r_dl_split`).

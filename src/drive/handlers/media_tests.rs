@@ -578,10 +578,11 @@ fn dvd_adip_and_capability_list() {
         reply(&mut plus_rw, "ad 00 00 00 00 00 00 ff 00 10 00 00"),
         hex("00 0e 00 00 00 40 08 04 11 40 01 04 ff 40 00 10")
     );
+    // DVD-R: 00h, the control data zone 10h (docs/fidelity.md), FFh.
     let mut dvd_r = bd_writer(Disc::new(Profile::DvdR));
     assert_eq!(
         reply(&mut dvd_r, "ad 00 00 00 00 00 00 ff 00 10 00 00"),
-        hex("00 0a 00 00 00 40 08 04 ff 40 00 0c")
+        hex("00 0e 00 00 00 40 08 04 10 40 08 04 ff 40 00 10")
     );
 }
 

@@ -12,6 +12,9 @@ mod structure;
 mod toc;
 mod transfer;
 
+#[cfg(test)]
+mod fidelity_tests;
+
 use super::{Drive, Outcome};
 use crate::device::DataPhase;
 use crate::mmc::cdb::Command;

@@ -39,6 +39,17 @@ const fn book(profile: Profile, book_type: u8, layer_type: u8, layers: u8) -> Dv
     }
 }
 
+impl DvdBook {
+    /// DVD-R, DVD-RW (both modes) and DVD-R DL — the DVD-R and DVD-RW books — carry a control
+    /// data zone recorded at manufacture: five drives answer READ DVD STRUCTURE 10h on them with
+    /// the data area up to the legacy lead-out 2298496 (dvd+rw-mediainfo "READ DVD
+    /// STRUCTURE[#10h] … Legacy lead-out at: 2298496", docs/fidelity.md); one other drive refused
+    /// it on a blank DVD-R.
+    fn has_control_data_zone(&self) -> bool {
+        matches!(self.book_type, book_type::DVD_R | book_type::DVD_RW)
+    }
+}
+
 /// Book types of mmc.md §1.3 (DVD-ROM 0, DVD-RAM 1, DVD-R 2, DVD-RW 3, DVD+RW 9, DVD+R A, DVD+R
 /// DL E) with the layer type of byte 6.
 const DVD_BOOKS: &[DvdBook] = &[
@@ -128,6 +139,13 @@ fn dvd_structure(disc: &Disc, command: &ReadDiscStructure) -> Result<Vec<u8>, Fa
             }
             Ok(physical.to_vec())
         }
+        (structure_format::DVD_CONTROL_DATA_ZONE, Some(book)) if book.has_control_data_zone() => {
+            let physical = physical_format(disc, book);
+            if command.layer >= physical.layers {
+                return Err(CdbError::invalid_field_in_cdb(6, None).into());
+            }
+            Ok(physical.to_vec())
+        }
         (structure_format::DVD_ADIP, _) => Ok(adip(disc).ok_or_else(read_format)?.to_vec()),
         (structure_format::DVD_LAYER_BOUNDARY, _) => Ok(layer_boundary(disc).ok_or_else(read_format)?.to_vec()),
         (structure_format::CAPABILITY_LIST, _) => {
@@ -135,6 +153,12 @@ fn dvd_structure(disc: &Disc, command: &ReadDiscStructure) -> Result<Vec<u8>, Fa
             if let Some(book) = book {
                 listed.push(readable(
                     structure_format::PHYSICAL_OR_DISC_INFORMATION,
+                    physical_format(disc, book).buffer_len(),
+                ));
+            }
+            if let Some(book) = book.filter(|b| b.has_control_data_zone()) {
+                listed.push(readable(
+                    structure_format::DVD_CONTROL_DATA_ZONE,
                     physical_format(disc, book).buffer_len(),
                 ));
             }

@@ -40,16 +40,7 @@ impl Disc {
                 Ok(effect)
             }
             CloseAction::StopBackgroundFormat => {
-                if let FormatState::Formatted {
-                    background: bg @ BackgroundFormat::InProgress { .. },
-                    ..
-                } = &mut self.format
-                {
-                    let BackgroundFormat::InProgress { progress } = *bg else {
-                        unreachable!()
-                    };
-                    *bg = BackgroundFormat::Suspended { progress };
-                }
+                self.suspend_background_format();
                 Ok(StoreEffect::NONE)
             }
             CloseAction::CompleteBackgroundFormat => match &mut self.format {
@@ -127,18 +118,40 @@ impl Disc {
     }
 
     /// Advance a running DVD+RW background format; 65535 completes it. The drive calls this as
-    /// simulated time passes.
+    /// simulated time passes. Progress never goes back: a format resumed with Restart goes on from
+    /// where it was suspended.
     pub fn advance_background_format(&mut self, progress: u16) {
         if let FormatState::Formatted {
             background: bg @ BackgroundFormat::InProgress { .. },
             ..
         } = &mut self.format
         {
-            *bg = if progress == u16::MAX {
-                BackgroundFormat::Completed
-            } else {
-                BackgroundFormat::InProgress { progress }
+            let BackgroundFormat::InProgress { progress: done } = *bg else {
+                unreachable!("matched above")
             };
+            *bg = match progress.max(done) {
+                u16::MAX => BackgroundFormat::Completed,
+                progress => BackgroundFormat::InProgress { progress },
+            };
+        }
+    }
+
+    /// Stop a running DVD+RW background format where it is: CLOSE 000b, and what a drive does when
+    /// the disc leaves it (eject, power off). A real drive never reports a format as running after
+    /// the disc is loaded again — three drives report a formatted DVD+RW whose format was not
+    /// completed as "suspended" (READ DISC INFORMATION byte 7 bits 1–0 = 01b; real-drives.md §5,
+    /// docs/fidelity.md). FORMAT UNIT 26h with Restart resumes it; a completed format stays
+    /// completed. Nothing happens on any other disc.
+    pub fn suspend_background_format(&mut self) {
+        if let FormatState::Formatted {
+            background: bg @ BackgroundFormat::InProgress { .. },
+            ..
+        } = &mut self.format
+        {
+            let BackgroundFormat::InProgress { progress } = *bg else {
+                unreachable!("matched above")
+            };
+            *bg = BackgroundFormat::Suspended { progress };
         }
     }
 }

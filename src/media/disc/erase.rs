@@ -151,19 +151,7 @@ impl Disc {
     /// formatted disc" gets it: a DVD+RW has also finished its background format. Media already
     /// formatted stay as they are; media that take no format refuse with 5/30/06.
     pub fn format_default(&mut self) -> Result<StoreEffect, Sense> {
-        if self.formatted_blocks().is_some() {
-            return Ok(StoreEffect::NONE);
-        }
-        let Some(first) = self.facts().format_descriptors.first() else {
-            return Err(Sense::CANNOT_FORMAT_MEDIUM_INCOMPATIBLE_MEDIUM);
-        };
-        let request = FormatRequest {
-            format_type: first.format_type,
-            subtype: 0,
-            blocks: first.blocks,
-            parameter: first.parameter,
-        };
-        let effect = self.format(request)?;
+        let effect = self.start_default_format()?;
         if let FormatState::Formatted {
             background: bg @ BackgroundFormat::InProgress { .. },
             ..
@@ -172,6 +160,25 @@ impl Disc {
             *bg = BackgroundFormat::Completed;
         }
         Ok(effect)
+    }
+
+    /// Format with the profile's default (first listed) format, as FORMAT UNIT does: a DVD+RW
+    /// 26h format then runs in the background (see [`Disc::suspend_background_format`] for what
+    /// an eject leaves). Media already formatted stay as they are; media that take no format
+    /// refuse with 5/30/06.
+    pub fn start_default_format(&mut self) -> Result<StoreEffect, Sense> {
+        if self.formatted_blocks().is_some() {
+            return Ok(StoreEffect::NONE);
+        }
+        let Some(first) = self.facts().format_descriptors.first() else {
+            return Err(Sense::CANNOT_FORMAT_MEDIUM_INCOMPATIBLE_MEDIUM);
+        };
+        self.format(FormatRequest {
+            format_type: first.format_type,
+            subtype: 0,
+            blocks: first.blocks,
+            parameter: first.parameter,
+        })
     }
 
     /// DVD+RW 26h: formats in the background, writing may start at once (mmc.md §2.2). Restart

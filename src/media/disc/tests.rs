@@ -429,7 +429,8 @@ fn reserved_track_takes_writes_up_to_its_size() {
         (reserved.state, reserved.reserved, reserved.size_blocks),
         (TrackViewState::Blank, true, 112)
     );
-    assert_eq!(invisible(&disc).start, 112);
+    // The next RZone starts after the reservation and its 16-block link block (real-drives.md §4).
+    assert_eq!(invisible(&disc).start, 128);
     assert_eq!(
         refused(&mut disc, |d| d.write(0, 113, &INC)),
         Sense::END_OF_USER_AREA_ENCOUNTERED
@@ -438,7 +439,7 @@ fn reserved_track_takes_writes_up_to_its_size() {
     disc.write(48, 64, &INC).unwrap();
     assert_eq!(disc.track_view(1).unwrap().free_blocks, 0);
     // The invisible track after it is writable at the same time.
-    disc.write(112, 16, &INC).unwrap();
+    disc.write(128, 16, &INC).unwrap();
 }
 
 #[test]
@@ -591,6 +592,88 @@ fn dvd_r_border_close_follows_page_05() {
     assert_eq!(disc.status(), DiscStatus::Finalized);
 }
 
+/// real-drives.md §3: after the first border, the next track starts 28688 blocks after the end of
+/// the first — a DVD-R (LG GSA-4040B, Verbatim MCC 02RG20; dvd+rw-mediainfo on the Ubuntu forums:
+/// track 1 "complete incremental" size 65264, track 2 "invisible incremental" start and NWA 93952,
+/// free 2203936, size 2203936) and a DVD-RW (145680 → 174368).
+#[test]
+fn dvd_r_and_dvd_rw_first_border_gap_is_28688_blocks() {
+    for (profile, first, next) in [
+        (Profile::DvdR, 65264, 93952),
+        (Profile::DvdRwSequential, 145680, 174368),
+    ] {
+        let mut disc = Disc::new(profile);
+        session(&mut disc, first);
+        let next_track = invisible(&disc);
+        assert_eq!(
+            (
+                next_track.number,
+                next_track.session,
+                next_track.start,
+                next_track.next_writable_address
+            ),
+            (2, 2, next, Some(next)),
+            "{profile:?}"
+        );
+        assert_eq!(next_track.free_blocks, 2297888 - next, "{profile:?}");
+        assert_eq!(next_track.size_blocks, next_track.free_blocks, "{profile:?}");
+    }
+    let mut disc = Disc::new(Profile::DvdR);
+    session(&mut disc, 65264);
+    assert_eq!(invisible(&disc).free_blocks, 2203936);
+}
+
+/// After later borders the gap is the profile's estimate (no published output of a disc with
+/// three borders was found; docs/fidelity.md): one rule, the first border's gap once.
+#[test]
+fn dvd_r_later_borders_take_the_later_gap() {
+    let facts = Profile::DvdR.facts();
+    let mut disc = Disc::new(Profile::DvdR);
+    session(&mut disc, 64);
+    session(&mut disc, 64);
+    let second = disc.track_view(2).unwrap();
+    assert_eq!(second.start, 64 + facts.session_gap_first_blocks);
+    assert_eq!(
+        invisible(&disc).start,
+        second.start + 64 + facts.session_gap_later_blocks
+    );
+}
+
+/// real-drives.md §4: a camcorder DVD-R (8 cm, dvd+rw-mediainfo) keeps its border open with a
+/// reserved RZone 1 of 12272 blocks and three closed RZones; each starts 16 blocks after the end of
+/// the one before: 12288 (256 blocks), 12560 (665120), 677696 (32), the invisible one at 677744.
+/// The addresses are the real ones; the free blocks differ only by the disc size (8 cm there).
+#[test]
+fn dvd_r_rzones_of_an_open_border_are_16_blocks_apart() {
+    let mut disc = Disc::new(Profile::DvdR);
+    assert_eq!(disc.reserve_track(12272), Ok(1));
+    let mut starts = vec![];
+    for (number, blocks) in [(2, 256), (3, 665120), (4, 32)] {
+        let start = invisible(&disc).start;
+        disc.write(start, blocks, &INC).unwrap();
+        disc.close(CLOSE_TRACK, number, &INC).unwrap();
+        starts.push(start);
+    }
+    assert_eq!(starts, [12288, 12560, 677696]);
+    assert_eq!(invisible(&disc).start, 677744);
+    let reserved = disc.track_view(1).unwrap();
+    assert_eq!(
+        (
+            reserved.state,
+            reserved.start,
+            reserved.next_writable_address,
+            reserved.free_blocks,
+            reserved.size_blocks
+        ),
+        (TrackViewState::Blank, 0, Some(0), 12272, 12272)
+    );
+    assert_eq!(disc.view().sessions, 1, "one border, still open");
+    // DVD+R fragments and CD tracks keep their own rules.
+    let mut plus = Disc::new(Profile::DvdPlusR);
+    plus.reserve_track(32).unwrap();
+    assert_eq!(invisible(&plus).start, 32);
+}
+
 #[test]
 fn dvd_r_dl_holds_one_session() {
     let mut disc = Disc::new(Profile::DvdRDl);
@@ -691,6 +774,46 @@ fn dvd_plus_rw_background_format_life() {
     assert_eq!(disc.view().background_format_status, 3);
     disc.close(0, 0, &INC).unwrap(); // nothing running: GOOD
     assert_eq!(disc.view().background_format_status, 3);
+}
+
+/// real-drives.md §5: what a drive leaves of a background format when the disc leaves it (and
+/// what it finds when the disc comes back): running → suspended at the same point; Restart goes
+/// on from there; completed stays completed; progress never goes back.
+#[test]
+fn a_running_background_format_is_suspended_when_the_disc_leaves_the_drive() {
+    let mut disc = Disc::new(Profile::DvdPlusRw);
+    disc.start_default_format().unwrap();
+    disc.advance_background_format(20000);
+    disc.suspend_background_format();
+    assert_eq!(disc.view().background_format_status, 1);
+    assert_eq!(disc.formatted_blocks(), Some(2295104));
+    disc.format(FormatRequest {
+        format_type: 0x26,
+        subtype: 0,
+        blocks: 2295104,
+        parameter: 1,
+    })
+    .unwrap();
+    disc.advance_background_format(100);
+    assert!(matches!(
+        disc.format,
+        FormatState::Formatted {
+            background: BackgroundFormat::InProgress { progress: 20000 },
+            ..
+        }
+    ));
+    let mut complete = Disc::new(Profile::DvdPlusRw);
+    complete.format_default().unwrap();
+    complete.suspend_background_format();
+    assert_eq!(complete.view().background_format_status, 3);
+    // Nothing to suspend elsewhere.
+    for profile in [Profile::BdRe, Profile::DvdRam, Profile::DvdPlusR] {
+        let mut other = Disc::new(profile);
+        let _ = other.format_default();
+        let before = other.clone();
+        other.suspend_background_format();
+        assert_eq!(other, before, "{profile:?}");
+    }
 }
 
 #[test]

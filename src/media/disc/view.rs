@@ -53,7 +53,8 @@ pub struct TrackView {
     pub size_blocks: u32,
     pub state: TrackViewState,
     pub mode: TrackMode,
-    /// RT: the track was reserved.
+    /// RT: the track was reserved — or it is closed, on media whose drives report closed tracks
+    /// so (DVD+R, DVD+R DL, BD-R: `ProfileFacts::closed_track_reports_rt`).
     pub reserved: bool,
     /// Packet/incremental recording (every recordable DVD and BD track, and open CD tracks).
     pub incremental: bool,
@@ -190,7 +191,8 @@ impl Disc {
                         TrackState::Damaged => TrackViewState::Damaged,
                     },
                     mode: track.mode,
-                    reserved: track.reserved_blocks.is_some(),
+                    reserved: track.reserved_blocks.is_some()
+                        || (facts.closed_track_reports_rt && track.state == TrackState::Complete),
                     incremental: facts.family != Family::ReadOnly
                         && (facts.class != MediaClass::Cd || track.state != TrackState::Complete),
                     packet_blocks,
@@ -239,7 +241,11 @@ impl Disc {
             mode: TrackMode::Mode1,
             reserved: false,
             incremental: true,
-            packet_blocks: facts.write_granularity_blocks,
+            packet_blocks: if facts.overwritable_fixed_packet {
+                facts.write_granularity_blocks
+            } else {
+                0
+            },
             next_writable_address: formatted.is_none().then_some(0),
             free_blocks: if formatted.is_some() { 0 } else { size_blocks },
             last_recorded_address: None,
