@@ -96,7 +96,7 @@ fn report(drive: &Rc<RefCell<Drive>>, path: &Path) -> Result<String, String> {
     let mut drive = drive.borrow_mut();
     let written = drive.medium().map_or(0, Medium::written_sectors);
     let probe = MediaProbe::query(&mut *drive).map_err(line)?;
-    let s = MediaSummary::from_probe(&path.display().to_string(), &probe, written);
+    let s = MediaSummary::from_probe(&path.display().to_string(), &probe, Some(written));
     Ok(format!(
         "{}: {} {}, {} session(s), {} blocks readable, {} blocks free",
         s.path,

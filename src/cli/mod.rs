@@ -3,12 +3,15 @@
 
 mod attach;
 mod burn;
+#[cfg(target_os = "linux")]
+mod drives;
 mod image;
 pub(crate) mod media;
 mod progress;
 mod raw;
 mod run;
 mod table;
+mod target;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -29,6 +32,10 @@ pub enum Command {
     Attach(attach::AttachArgs),
     /// Serve emulated drives to programs started with the preload shim, until interrupted
     Serve(attach::ServeArgs),
+    /// List the optical drives (sysfs, /proc, /dev/srN) with vendor, product, revision, current
+    /// profile and medium status, as each answers through SG_IO
+    #[cfg(target_os = "linux")]
+    Drives(drives::DrivesArgs),
     /// Build ISO 9660 / Joliet / UDF images from host files, list them and extract from them.
     #[command(subcommand)]
     Image(image::ImageCommand),
@@ -94,6 +101,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Serve(args) => attach::serve(args),
         Command::Burn(args) => burn::burn(args),
         Command::Erase(args) => burn::erase(args),
+        #[cfg(target_os = "linux")]
+        Command::Drives(args) => drives::run(args),
         Command::Image(command) => image::run(command),
         Command::Media(command) => media::run(command),
         Command::Raw(args) => raw::run(args),

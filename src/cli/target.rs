@@ -1,0 +1,91 @@
+//! `--device`: a real drive instead of a media image in an emulated one (docs/adapter.md). The
+//! commands that take it send their CDBs through `&mut dyn ScsiDevice`, so the same code asks
+//! the emulator and the drive; this file only opens the drive, read-only unless the command
+//! writes and the user said `--yes-really-write`.
+
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// `--device` for commands that only read.
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    /// A real drive, /dev/srN or /dev/sgN, instead of a media image (Linux SG_IO, docs/adapter.md)
+    #[arg(long, value_name = "/dev/srN")]
+    pub device: Option<PathBuf>,
+    /// Open the real drive exclusively (O_EXCL): no other program (udisks, a burner) uses it
+    /// meanwhile
+    #[arg(long, requires = "device")]
+    pub exclusive: bool,
+}
+
+/// `--device` for commands that may write.
+#[derive(Debug, Args)]
+pub struct WriteDeviceArgs {
+    #[command(flatten)]
+    pub target: DeviceArgs,
+    /// Let this command write to the real drive (it is then opened read-write); without it a
+    /// command that would write is refused before anything is sent
+    #[arg(long, requires = "device")]
+    pub yes_really_write: bool,
+}
+
+#[cfg(target_os = "linux")]
+pub type Device = crate::adapter::linux::SgIo;
+#[cfg(not(target_os = "linux"))]
+pub type Device = std::convert::Infallible;
+
+impl DeviceArgs {
+    /// Open the drive at `path` read-only.
+    pub fn open(&self, path: &Path) -> Result<Device, String> {
+        open(path, false, self.exclusive)
+    }
+}
+
+impl WriteDeviceArgs {
+    pub fn device(&self) -> Option<&PathBuf> {
+        self.target.device.as_ref()
+    }
+
+    /// Open the drive at `path` for a command that writes (`writes` names it: `burn`,
+    /// `WRITE(10) (2Ah)`) or only reads (`None`). A write without `--yes-really-write` is
+    /// refused here, before the drive is even opened.
+    pub fn open(&self, path: &Path, writes: Option<&str>) -> Result<Device, String> {
+        if let Some(what) = writes
+            && !self.yes_really_write
+        {
+            return Err(format!(
+                "{}: {what} writes to the drive; refused without --yes-really-write (nothing was sent)",
+                path.display()
+            ));
+        }
+        open(path, writes.is_some(), self.target.exclusive)
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn open(path: &Path, write: bool, exclusive: bool) -> Result<Device, String> {
+    use crate::adapter::linux::{OpenOptions, SgIo};
+    SgIo::open(path, OpenOptions { write, exclusive }).map_err(|e| e.to_string())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open(path: &Path, _write: bool, _exclusive: bool) -> Result<Device, String> {
+    Err(format!(
+        "{}: real drives are supported on Linux only (SG_IO); Windows and macOS are out of scope",
+        path.display()
+    ))
+}
+
+/// The one line for a failed command on a real drive: "no medium" said plainly (2/3A/xx is what
+/// an empty tray answers; the open itself succeeds, being O_NONBLOCK).
+pub fn device_error(path: &Path, error: crate::burn::command::CommandError) -> String {
+    match error.sense() {
+        Some(sense) if sense.key == 2 && sense.asc == 0x3A => {
+            format!(
+                "{}: no medium ({sense}): insert a disc and close the tray",
+                path.display()
+            )
+        }
+        _ => format!("{}: {error}", path.display()),
+    }
+}
