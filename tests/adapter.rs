@@ -419,3 +419,46 @@ fn the_kernels_eperm_no_medium_timeouts_and_short_transfers_are_each_one_clear_l
     let image = run(&["raw", "--data-in", "131072", &cdb, "--media"], &medium);
     assert_eq!(out, image);
 }
+
+#[test]
+fn the_trace_of_a_real_drive_records_what_the_emulated_drive_records_it_was_sent() {
+    let bench = Bench::new();
+    let medium = bench.medium("m.bbm", "dvd+r", "blank");
+    let drive_side = bench.path("drive.jsonl");
+    let host_side = bench.path("host.jsonl");
+    let src = bench.files();
+    ok(
+        attached(
+            &medium,
+            &["--trace", drive_side.to_str().unwrap()],
+            &[
+                "burn",
+                "-q",
+                "--device",
+                "/dev/sr0",
+                "--yes-really-write",
+                "--trace",
+                host_side.to_str().unwrap(),
+                src.to_str().unwrap(),
+            ],
+        ),
+        "burn --device --trace",
+    );
+    // Each record without its time: the same commands, data, status, sense and residuals.
+    let records = |path: &Path| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let mut record: serde_json::Value = serde_json::from_str(line).unwrap();
+                record.as_object_mut().unwrap().remove("time_ms");
+                record
+            })
+            .collect()
+    };
+    let (host, drive) = (records(&host_side), records(&drive_side));
+    assert!(host.iter().any(|r| r["opcode"] == "WRITE(10)"), "{host:#?}");
+    assert_eq!(host, drive);
+    let shown = burnbench().args(["trace", "show"]).arg(&host_side).output().unwrap();
+    assert!(ok(shown, "trace show").contains("SYNCHRONIZE CACHE"));
+}

@@ -9,6 +9,7 @@
 
 pub mod command_class;
 pub mod split;
+pub mod traced;
 
 #[cfg(target_os = "linux")]
 pub mod linux;

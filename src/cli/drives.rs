@@ -32,6 +32,7 @@ fn ask(found: &FoundDrive) -> Listed {
     let answer = super::target::DeviceArgs {
         device: Some(found.node.clone()),
         exclusive: false,
+        trace: None,
     }
     .open(&found.node)
     .and_then(|mut device| DriveIdentity::query(&mut device).map_err(|e| format!("{}: {e}", found.node.display())));

@@ -3,6 +3,8 @@
 //! the emulator and the drive; this file only opens the drive, read-only unless the command
 //! writes and the user said `--yes-really-write`.
 
+use crate::adapter::traced::Traced;
+use crate::drive::Tracer;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,10 @@ pub struct DeviceArgs {
     /// meanwhile
     #[arg(long, requires = "device")]
     pub exclusive: bool,
+    /// Write every command sent to the real drive and its answer to FILE (JSON Lines,
+    /// docs/trace.md; `trace show` reads it)
+    #[arg(long, requires = "device", value_name = "FILE")]
+    pub trace: Option<PathBuf>,
 }
 
 /// `--device` for commands that may write.
@@ -29,15 +35,25 @@ pub struct WriteDeviceArgs {
     pub yes_really_write: bool,
 }
 
+/// A real drive, its commands traced when `--trace` says so.
+pub type Device = Traced<Platform>;
 #[cfg(target_os = "linux")]
-pub type Device = crate::adapter::linux::SgIo;
+pub type Platform = crate::adapter::linux::SgIo;
 #[cfg(not(target_os = "linux"))]
-pub type Device = std::convert::Infallible;
+pub type Platform = std::convert::Infallible;
 
 impl DeviceArgs {
     /// Open the drive at `path` read-only.
     pub fn open(&self, path: &Path) -> Result<Device, String> {
-        open(path, false, self.exclusive)
+        self.traced(open(path, false, self.exclusive)?)
+    }
+
+    fn traced(&self, device: Platform) -> Result<Device, String> {
+        let tracer = match &self.trace {
+            Some(file) => Tracer::to_file(file).map_err(|e| format!("--trace {}: {e}", file.display()))?,
+            None => Tracer::off(),
+        };
+        Ok(Traced::new(device, tracer))
     }
 }
 
@@ -58,18 +74,18 @@ impl WriteDeviceArgs {
                 path.display()
             ));
         }
-        open(path, writes.is_some(), self.target.exclusive)
+        self.target.traced(open(path, writes.is_some(), self.target.exclusive)?)
     }
 }
 
 #[cfg(target_os = "linux")]
-fn open(path: &Path, write: bool, exclusive: bool) -> Result<Device, String> {
+fn open(path: &Path, write: bool, exclusive: bool) -> Result<Platform, String> {
     use crate::adapter::linux::{OpenOptions, SgIo};
     SgIo::open(path, OpenOptions { write, exclusive }).map_err(|e| e.to_string())
 }
 
 #[cfg(not(target_os = "linux"))]
-fn open(path: &Path, _write: bool, _exclusive: bool) -> Result<Device, String> {
+fn open(path: &Path, _write: bool, _exclusive: bool) -> Result<Platform, String> {
     Err(format!(
         "{}: real drives are supported on Linux only (SG_IO); Windows and macOS are out of scope",
         path.display()
@@ -87,5 +103,17 @@ pub fn device_error(path: &Path, error: crate::burn::command::CommandError) -> S
             )
         }
         _ => format!("{}: {error}", path.display()),
+    }
+}
+
+/// No real drive can be opened off Linux (`open` refuses first); the type still fits the trait.
+#[cfg(not(target_os = "linux"))]
+impl crate::device::ScsiDevice for std::convert::Infallible {
+    fn execute(
+        &mut self,
+        _cdb: &[u8],
+        _data: crate::device::DataPhase<'_>,
+    ) -> Result<crate::device::Completion, crate::device::TransportError> {
+        match *self {}
     }
 }
