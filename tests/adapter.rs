@@ -462,3 +462,48 @@ fn the_trace_of_a_real_drive_records_what_the_emulated_drive_records_it_was_sent
     let shown = burnbench().args(["trace", "show"]).arg(&host_side).output().unwrap();
     assert!(ok(shown, "trace show").contains("SYNCHRONIZE CACHE"));
 }
+
+#[test]
+fn a_drive_held_exclusively_and_an_exclusive_read_only_sg_open_are_each_one_line() {
+    let bench = Bench::new();
+    let medium = bench.medium("m.bbm", "dvd+r", "blank");
+    // Another program holds /dev/sr0 with O_EXCL while burnbench asks for it exclusively.
+    let flag = bench.path("held");
+    let script = format!(
+        "python3 -c 'import os, sys, time\n\
+         fd = os.open(\"/dev/sr0\", os.O_RDONLY | os.O_NONBLOCK | os.O_EXCL)\n\
+         open(sys.argv[1], \"w\").close()\n\
+         time.sleep(60)' {flag} &\n\
+         while [ ! -e {flag} ]; do sleep 0.1; done\n\
+         {BURNBENCH} media info --device /dev/sr0 --exclusive; status=$?\n\
+         kill $!\n\
+         exit $status",
+        flag = flag.display()
+    );
+    if common::peer("python3").is_none() {
+        return;
+    }
+    let out = burnbench()
+        .arg("attach")
+        .arg("--media")
+        .arg(&medium)
+        .args(["--", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        one_line_failure(out),
+        "burnbench: /dev/sr0: in use by another program (EBUSY) and opened exclusively: close it (a burner, \
+         a mounted disc, udisks) and retry"
+    );
+    // The sg driver refuses O_EXCL with O_RDONLY (sg_open).
+    let line = one_line_failure(attached(
+        &medium,
+        &[],
+        &["media", "info", "--device", "/dev/sg0", "--exclusive"],
+    ));
+    assert_eq!(
+        line,
+        "burnbench: /dev/sg0: exclusive open refused (EPERM): the sg driver opens exclusively only for writing; \
+         name the block device (/dev/srN) or drop the exclusive open"
+    );
+}

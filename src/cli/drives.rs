@@ -35,7 +35,7 @@ fn ask(found: &FoundDrive) -> Listed {
         trace: None,
     }
     .open(&found.node)
-    .and_then(|mut device| DriveIdentity::query(&mut device).map_err(|e| format!("{}: {e}", found.node.display())));
+    .and_then(|mut device| DriveIdentity::query(&mut device).map_err(|e| super::target::device_error(&found.node, e)));
     let (identity, error) = match answer {
         Ok(identity) => (Some(identity), None),
         Err(error) => (None, Some(error)),

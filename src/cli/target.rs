@@ -95,14 +95,23 @@ fn open(path: &Path, _write: bool, _exclusive: bool) -> Result<Platform, String>
 /// The one line for a failed command on a real drive: "no medium" said plainly (2/3A/xx is what
 /// an empty tray answers; the open itself succeeds, being O_NONBLOCK).
 pub fn device_error(path: &Path, error: crate::burn::command::CommandError) -> String {
-    match error.sense() {
-        Some(sense) if sense.key == 2 && sense.asc == 0x3A => {
-            format!(
-                "{}: no medium ({sense}): insert a disc and close the tray",
-                path.display()
-            )
-        }
-        _ => format!("{}: {error}", path.display()),
+    use crate::burn::command::CommandError;
+    use crate::device::TransportError;
+    match error {
+        // The refusal names the device and the command already.
+        CommandError::Transport {
+            source: TransportError::Refused(text),
+            ..
+        } => text,
+        error => match error.sense() {
+            Some(sense) if sense.key == 2 && sense.asc == 0x3A => {
+                format!(
+                    "{}: no medium ({sense}): insert a disc and close the tray",
+                    path.display()
+                )
+            }
+            _ => format!("{}: {error}", path.display()),
+        },
     }
 }
 
@@ -115,5 +124,40 @@ impl crate::device::ScsiDevice for std::convert::Infallible {
         _data: crate::device::DataPhase<'_>,
     ) -> Result<crate::device::Completion, crate::device::TransportError> {
         match *self {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::burn::command::CommandError;
+    use crate::device::TransportError;
+    use crate::mmc::Sense;
+    use crate::mmc::sense_data::SenseDataRepr;
+
+    #[test]
+    fn an_empty_tray_reads_no_medium_and_a_refusal_is_not_prefixed_twice() {
+        let path = Path::new("/dev/sr0");
+        let check = CommandError::Check {
+            command: "READ DISC INFORMATION",
+            sense: SenseDataRepr::current(Sense::new(2, 0x3A, 0x02)),
+        };
+        assert!(device_error(path, check).starts_with("/dev/sr0: no medium (2/3A/02"));
+        let refused = CommandError::Transport {
+            command: "INQUIRY",
+            source: TransportError::Refused("/dev/sr0: the kernel refused INQUIRY (12h) (EPERM): …".into()),
+        };
+        assert_eq!(
+            device_error(path, refused),
+            "/dev/sr0: the kernel refused INQUIRY (12h) (EPERM): …"
+        );
+        let timeout = CommandError::Transport {
+            command: "READ(10)",
+            source: TransportError::Timeout(120_000),
+        };
+        assert_eq!(
+            device_error(path, timeout),
+            "/dev/sr0: READ(10): the command timed out after 120000 ms"
+        );
     }
 }

@@ -140,9 +140,9 @@ pub fn open_failure(path: &Path, error: &std::io::Error, write: bool, exclusive:
                 None => format!("check its permissions (ls -l {device})"),
             }
         ),
-        Some(libc::EPERM) if exclusive => format!(
-            "{device}: exclusive open refused (EPERM): the sg driver locks only read-write opens; \
-             add --yes-really-write or drop the exclusive open"
+        Some(libc::EPERM) if exclusive && !write => format!(
+            "{device}: exclusive open refused (EPERM): the sg driver opens exclusively only for \
+             writing; name the block device (/dev/srN) or drop the exclusive open"
         ),
         Some(libc::EPERM) => {
             format!("{device}: operation not permitted (EPERM): check its permissions (ls -l {device})")
