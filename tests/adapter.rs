@@ -507,3 +507,24 @@ fn a_drive_held_exclusively_and_an_exclusive_read_only_sg_open_are_each_one_line
          name the block device (/dev/srN) or drop the exclusive open"
     );
 }
+
+#[test]
+fn the_generic_node_answers_what_the_block_node_answers() {
+    let bench = Bench::new();
+    let medium = bench.medium("m.bbm", "bd-r", "blank");
+    burn(&medium, &bench.files());
+    // /dev/sgN is a character device whose BLKSECTGET is an int of bytes (sr: u16 sectors).
+    let commands: [&[&str]; 2] = [
+        &["media", "info", "--json"],
+        &["raw", "--data-in", "131072", "28 00 00 00 00 00 00 00 40 00"],
+    ];
+    for args in commands {
+        let on = |node: &str| {
+            let mut all = args.to_vec();
+            all.extend(["--device", node]);
+            ok(attached(&medium, &[], &all), node)
+        };
+        let (block, generic) = (on("/dev/sr0"), on("/dev/sg0"));
+        assert_eq!(block.replace("/dev/sr0", "/dev/sg0"), generic, "{args:?}");
+    }
+}
