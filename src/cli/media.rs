@@ -38,7 +38,8 @@ pub enum MediaCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Show profile, disc status, sessions and tracks of media images or .iso files
+    /// Show profile, disc status, sessions and tracks of media images or .iso files (or of the
+    /// disc in a real drive, --device)
     Info {
         /// Media images (directories) or plain .iso files
         #[arg(required_unless_present = "device", conflicts_with = "device")]
@@ -55,8 +56,8 @@ pub enum MediaCommand {
         #[arg(long, default_value = "bd-writer", conflicts_with = "device")]
         drive: String,
     },
-    /// List the files of a session on a medium, read through the emulated drive with READ(10)
-    /// (default: the newest session)
+    /// List the files of a session on a medium, read through the emulated drive (or a real one,
+    /// --device) with READ(10) (default: the newest session)
     Ls {
         /// Media image (or .iso)
         #[arg(required_unless_present = "device", conflicts_with = "device")]

@@ -39,15 +39,17 @@ pub enum Command {
     /// Build ISO 9660 / Joliet / UDF images from host files, list them and extract from them.
     #[command(subcommand)]
     Image(image::ImageCommand),
-    /// Burn host files onto a media image as a new session, as an IMAPI2 data burn does
-    /// (importing the previous session first)
+    /// Burn host files onto a media image (or the disc in a real drive, --device) as a new
+    /// session, as an IMAPI2 data burn does (importing the previous session first)
     Burn(burn::BurnArgs),
-    /// Erase a media image: BLANK on CD-RW / DVD-RW, format on DVD+RW / BD-RE
+    /// Erase a media image (or the disc in a real drive, --device): BLANK on CD-RW / DVD-RW,
+    /// format on DVD+RW / BD-RE
     Erase(burn::EraseArgs),
     /// Create, inspect and fill emulated media (media images).
     #[command(subcommand)]
     Media(media::MediaCommand),
-    /// Send one CDB to the emulated drive and print status, sense and data (like sg_raw)
+    /// Send one CDB to the emulated drive (or a real one, --device) and print status, sense and
+    /// data (like sg_raw)
     Raw(raw::RawArgs),
     /// Run RON scenarios against the emulated drive and report (docs/scenarios.md)
     Run(run::RunArgs),
