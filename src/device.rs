@@ -107,6 +107,20 @@ pub enum TransportError {
     Io(#[from] std::io::Error),
     #[error("the device is gone: {0}")]
     Gone(String),
+    /// The host adapter failed the command (Linux SG_IO `host_status`, a `DID_*` code).
+    #[error("the host adapter failed the command: {name} (host status {status:#04x})")]
+    HostStatus { status: u16, name: &'static str },
+    /// The driver failed the command (Linux SG_IO `driver_status`, a `DRIVER_*` code).
+    #[error("the driver failed the command: {name} (driver status {status:#04x})")]
+    DriverStatus { status: u16, name: &'static str },
+    /// The device answered a status other than GOOD or CHECK CONDITION (BUSY, RESERVATION
+    /// CONFLICT, TASK SET FULL…): it did not run the command.
+    #[error("the device answered {name} (status {status:#04x}) and did not run the command")]
+    DeviceStatus { status: u8, name: &'static str },
+    /// The operating system refused the command before it reached the device (EPERM for an
+    /// opcode the caller may not send…); the text says why and what to do.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// A device that executes SCSI MMC commands.

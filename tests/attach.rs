@@ -5,26 +5,11 @@
 
 mod common;
 
-use common::{burnbench, peer};
+use common::{Bench, burnbench, peer};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-/// A folder for one test's media and files.
-struct Bench {
-    dir: tempfile::TempDir,
-}
-
 impl Bench {
-    fn new() -> Bench {
-        Bench {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
     /// `burnbench media create NAME --profile PROFILE`.
     fn medium(&self, name: &str, profile: &str) -> PathBuf {
         let path = self.path(name);

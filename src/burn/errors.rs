@@ -52,7 +52,8 @@ pub enum Condition {
     Timeout,
     /// The device disappeared (`TransportError::Gone`).
     DeviceGone,
-    /// The transport failed (`TransportError::Io`).
+    /// The transport failed (`TransportError::Io`, a host, driver or device status the command
+    /// did not run under, or a refusal by the operating system).
     TransportIo,
     /// The CDB could not be sent (`TransportError::CdbLength`): a bug in the caller.
     BadCdb,
@@ -383,7 +384,14 @@ pub fn rule_for(error: &CommandError, phase: Phase) -> &'static SenseRule {
             (source, rule.condition),
             (TransportError::Timeout(_), Condition::Timeout)
                 | (TransportError::Gone(_), Condition::DeviceGone)
-                | (TransportError::Io(_), Condition::TransportIo)
+                | (
+                    TransportError::Io(_)
+                        | TransportError::HostStatus { .. }
+                        | TransportError::DriverStatus { .. }
+                        | TransportError::DeviceStatus { .. }
+                        | TransportError::Refused(_),
+                    Condition::TransportIo
+                )
                 | (TransportError::CdbLength(_), Condition::BadCdb)
         ),
         CommandError::Malformed { .. } => rule.condition == Condition::MalformedReply,

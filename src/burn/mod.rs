@@ -11,6 +11,7 @@
 pub mod clock;
 pub mod command;
 pub mod data_writer;
+pub mod drive_identity;
 pub mod eraser;
 pub mod errors;
 pub mod media_state;

@@ -6,12 +6,13 @@
 use super::command::{CommandError, data_in, parsed};
 use crate::device::ScsiDevice;
 use crate::mmc::cdb::{
-    ConfigurationRequest, DiscInformationType, GetConfiguration, ReadCapacity, ReadDiscInformation,
-    ReadFormatCapacities, ReadTrackInformation, TrackAddress,
+    ConfigurationRequest, DiscInformationType, GetConfiguration, Inquiry, InquiryPage, ReadCapacity,
+    ReadDiscInformation, ReadFormatCapacities, ReadTrackInformation, TrackAddress,
 };
 use crate::mmc::configuration::{Configuration, ConfigurationRepr};
 use crate::mmc::disc_information::{DiscInformation, DiscInformationRepr};
 use crate::mmc::format_capacities::{FormatCapacities, FormatCapacitiesRepr};
+use crate::mmc::inquiry::{StandardInquiry, StandardInquiryRepr};
 use crate::mmc::read_capacity::{ReadCapacityData, ReadCapacityRepr};
 use crate::mmc::track_information::{TrackInformation, TrackInformationRepr};
 
@@ -28,18 +29,36 @@ pub struct MediaProbe {
     pub format_capacities: Option<FormatCapacitiesRepr>,
 }
 
+/// GET CONFIGURATION bytes 6–7: the current profile (0000h: no medium).
+pub fn current_profile(device: &mut dyn ScsiDevice) -> Result<u16, CommandError> {
+    let header = data_in(
+        device,
+        GetConfiguration {
+            request_type: ConfigurationRequest::Current,
+            starting_feature: 0,
+            allocation_length: 8,
+        },
+    )?;
+    let configuration = parsed("GET CONFIGURATION", Configuration::new_checked(&header[..]))?;
+    Ok(parsed("GET CONFIGURATION", ConfigurationRepr::parse(&configuration))?.current_profile)
+}
+
+/// Standard INQUIRY data (96 bytes asked, as IMAPI2 and libburn ask).
+pub fn standard_inquiry(device: &mut dyn ScsiDevice) -> Result<StandardInquiryRepr, CommandError> {
+    let bytes = data_in(
+        device,
+        Inquiry {
+            page: InquiryPage::Standard,
+            allocation_length: 96,
+        },
+    )?;
+    let view = parsed("INQUIRY", StandardInquiry::new_checked(&bytes[..]))?;
+    parsed("INQUIRY", StandardInquiryRepr::parse(&view))
+}
+
 impl MediaProbe {
     pub fn query(device: &mut dyn ScsiDevice) -> Result<MediaProbe, CommandError> {
-        let header = data_in(
-            device,
-            GetConfiguration {
-                request_type: ConfigurationRequest::Current,
-                starting_feature: 0,
-                allocation_length: 8,
-            },
-        )?;
-        let configuration = parsed("GET CONFIGURATION", Configuration::new_checked(&header[..]))?;
-        let current_profile = parsed("GET CONFIGURATION", ConfigurationRepr::parse(&configuration))?.current_profile;
+        let current_profile = current_profile(device)?;
 
         let bytes = data_in(
             device,

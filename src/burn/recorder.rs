@@ -28,12 +28,11 @@ use crate::drive::Drive;
 use crate::hresult::{HResult, ImapiError, ImapiResult};
 use crate::mmc::Sense;
 use crate::mmc::cdb::{
-    ConfigurationRequest, GetConfiguration, Inquiry, InquiryPage, ModeSense10, PageControl, RequestSense,
-    StartStopAction, StartStopUnit,
+    ConfigurationRequest, GetConfiguration, ModeSense10, PageControl, RequestSense, StartStopAction, StartStopUnit,
 };
 use crate::mmc::configuration::{Configuration, ConfigurationRepr};
 use crate::mmc::features::{Feature, feature_code};
-use crate::mmc::inquiry::{StandardInquiry, StandardInquiryRepr, trimmed};
+use crate::mmc::inquiry::{StandardInquiryRepr, trimmed};
 use crate::mmc::mode_parameters::{HeaderKind, ModeParameterListRepr};
 use crate::mmc::sense_data::{SenseDataRepr, SenseKeySpecific};
 use std::cell::{Cell, RefCell};
@@ -168,17 +167,7 @@ impl Recorder {
     // ---- identity (INQUIRY) ----
 
     fn inquiry(&self) -> ImapiResult<StandardInquiryRepr> {
-        self.query(|device| {
-            let bytes = data_in(
-                device,
-                Inquiry {
-                    page: InquiryPage::Standard,
-                    allocation_length: 96,
-                },
-            )?;
-            let view = parsed("INQUIRY", StandardInquiry::new_checked(&bytes[..]))?;
-            parsed("INQUIRY", StandardInquiryRepr::parse(&view))
-        })
+        self.query(super::probe::standard_inquiry)
     }
 
     /// VendorId: INQUIRY bytes 8–15, trailing spaces removed.

@@ -60,8 +60,9 @@ pub struct MediaSummary {
     pub readable_blocks: u32,
     /// Free blocks of the tracks that have a next writable address.
     pub free_blocks: u32,
-    /// Sectors the media image holds (not an MMC value).
-    pub written_sectors: u64,
+    /// Sectors the media image holds (not an MMC value: absent for a real drive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written_sectors: Option<u64>,
     pub tracks: Vec<TrackSummary>,
 }
 
@@ -76,7 +77,7 @@ impl MediaSummary {
         }
     }
 
-    pub fn from_probe(path: &str, probe: &MediaProbe, written_sectors: u64) -> MediaSummary {
+    pub fn from_probe(path: &str, probe: &MediaProbe, written_sectors: Option<u64>) -> MediaSummary {
         let profile = Profile::from_code(probe.current_profile);
         let disc = &probe.disc;
         let cd = profile.is_some_and(|p| p.class() == crate::media::MediaClass::Cd);

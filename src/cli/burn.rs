@@ -5,6 +5,7 @@
 use super::line;
 use super::media::drive_model;
 use super::progress::{self, Unit};
+use super::target::{Device, WriteDeviceArgs};
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
 use crate::burn::{DataWriter, DvdPlusRDlMultisession, Eraser, Recorder, WriteAction, WriteProgress};
@@ -23,10 +24,12 @@ const CLIENT: &str = "burnbench";
 #[derive(Debug, Args)]
 pub struct BurnArgs {
     /// Media image to burn onto (its changes are saved)
-    #[arg(long)]
-    media: PathBuf,
+    #[arg(long, required_unless_present = "device", conflicts_with = "device")]
+    media: Option<PathBuf>,
+    #[command(flatten)]
+    target: WriteDeviceArgs,
     /// Drive model: bd-writer, dvd-writer or cd-rw
-    #[arg(long, default_value = "bd-writer")]
+    #[arg(long, default_value = "bd-writer", conflicts_with = "device")]
     drive: String,
     /// Close the disc after this session (ForceMediaToBeClosed)
     #[arg(long)]
@@ -74,46 +77,84 @@ impl DualLayer {
 #[derive(Debug, Args)]
 pub struct EraseArgs {
     /// Media image to erase (its changes are saved)
-    #[arg(long)]
-    media: PathBuf,
+    #[arg(long, required_unless_present = "device", conflicts_with = "device")]
+    media: Option<PathBuf>,
+    #[command(flatten)]
+    target: WriteDeviceArgs,
     /// Drive model: bd-writer, dvd-writer or cd-rw
-    #[arg(long, default_value = "bd-writer")]
+    #[arg(long, default_value = "bd-writer", conflicts_with = "device")]
     drive: String,
     /// Full erase (the whole disc) instead of a quick one
     #[arg(long)]
     full: bool,
 }
 
-/// A recorder over the media image at `path` in an emulated drive of `model`.
-fn recorder(path: &Path, model: &str) -> Result<(Recorder, Rc<RefCell<Drive>>), String> {
-    let medium = Medium::open(path, None).map_err(line)?;
-    let mut drive = Drive::with_medium(drive_model(model)?, medium);
-    drive.settle();
-    Ok(Recorder::emulated(drive))
+/// The drive a burn or erase runs on: an emulated one holding a media image, or a real one.
+enum Burner {
+    Emulated(Rc<RefCell<Drive>>),
+    Real(Rc<RefCell<Device>>),
 }
 
-/// One line on the medium afterwards, from what the drive answers.
-fn report(drive: &Rc<RefCell<Drive>>, path: &Path) -> Result<String, String> {
-    let mut drive = drive.borrow_mut();
-    let written = drive.medium().map_or(0, Medium::written_sectors);
-    let probe = MediaProbe::query(&mut *drive).map_err(line)?;
-    let s = MediaSummary::from_probe(&path.display().to_string(), &probe, written);
-    Ok(format!(
-        "{}: {} {}, {} session(s), {} blocks readable, {} blocks free",
-        s.path,
-        s.profile_name,
-        s.status_label(),
-        s.sessions,
-        s.readable_blocks,
-        s.free_blocks
-    ))
+impl Burner {
+    /// The drive `--media`/`--device` name for `what` (`burn`, `erase`), its recorder, and the
+    /// path to print.
+    fn open(
+        media: Option<&PathBuf>,
+        target: &WriteDeviceArgs,
+        model: &str,
+        what: &str,
+    ) -> Result<(Burner, Recorder, PathBuf), String> {
+        if let Some(path) = target.device() {
+            let device = Rc::new(RefCell::new(target.open(path, Some(what))?));
+            let recorder = Recorder::from_shared(device.clone());
+            return Ok((Burner::Real(device), recorder, path.clone()));
+        }
+        // clap requires one of --media and --device.
+        let path = media.ok_or("give --media PATH or --device /dev/srN")?;
+        let medium = Medium::open(path, None).map_err(line)?;
+        let mut drive = Drive::with_medium(drive_model(model)?, medium);
+        drive.settle();
+        let (recorder, drive) = Recorder::emulated(drive);
+        Ok((Burner::Emulated(drive), recorder, path.clone()))
+    }
+
+    /// Save the media image (a real drive's disc is already what it is).
+    fn finish(&self) -> Result<(), String> {
+        match self {
+            Burner::Emulated(drive) => drive.borrow_mut().commit().map_err(line),
+            Burner::Real(_) => Ok(()),
+        }
+    }
+
+    /// One line on the medium afterwards, from what the drive answers.
+    fn report(&self, path: &Path) -> Result<String, String> {
+        let (probe, written) = match self {
+            Burner::Emulated(drive) => {
+                let mut drive = drive.borrow_mut();
+                let written = drive.medium().map_or(0, Medium::written_sectors);
+                (MediaProbe::query(&mut *drive), Some(written))
+            }
+            Burner::Real(device) => (MediaProbe::query(&mut *device.borrow_mut()), None),
+        };
+        let probe = probe.map_err(|e| super::target::device_error(path, e))?;
+        let s = MediaSummary::from_probe(&path.display().to_string(), &probe, written);
+        Ok(format!(
+            "{}: {} {}, {} session(s), {} blocks readable, {} blocks free",
+            s.path,
+            s.profile_name,
+            s.status_label(),
+            s.sessions,
+            s.readable_blocks,
+            s.free_blocks
+        ))
+    }
 }
 
 /// `burnbench burn`: the canonical IMAPI2 sequence (imapi2.md §3.2) — import the previous
 /// session unless the medium is blank, add the sources, write the result as a new session.
 pub fn burn(args: BurnArgs) -> Result<(), String> {
-    let (recorder, drive) = recorder(&args.media, &args.drive)?;
-    let on_media = |e: ImapiError| format!("{}: {e}", args.media.display());
+    let (burner, recorder, path) = Burner::open(args.media.as_ref(), &args.target, &args.drive, "burn")?;
+    let on_media = |e: ImapiError| format!("{}: {e}", path.display());
     let writer = DataWriter::new();
     writer.set_recorder(&recorder).map_err(on_media)?;
     writer.set_client_name(CLIENT);
@@ -132,15 +173,15 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
     } else {
         let interfaces = writer.multisession_interfaces().map_err(on_media)?;
         fsi.set_multisession_interfaces(Some(interfaces))
-            .map_err(|e| format!("{}: cannot add a session: {e}", args.media.display()))?;
+            .map_err(|e| format!("{}: cannot add a session: {e}", path.display()))?;
         fsi.import_file_system()
-            .map_err(|e| format!("{}: cannot import the last session: {e}", args.media.display()))?;
+            .map_err(|e| format!("{}: cannot import the last session: {e}", path.display()))?;
     }
     // put_FileSystemsToCreate after the import, as IMAPI2 clients do: the builder refuses a set
     // that drops the imported file system (imapi2.md §3.6).
     if let Some(systems) = args.fs {
         fsi.set_file_systems_to_create(systems)
-            .map_err(|e| format!("{}: file systems {systems}: {e}", args.media.display()))?;
+            .map_err(|e| format!("{}: file systems {systems}: {e}", path.display()))?;
     }
     if let Some(name) = &args.volume_name {
         fsi.set_volume_name(name)
@@ -158,24 +199,22 @@ pub fn burn(args: BurnArgs) -> Result<(), String> {
         }
     };
     fsi.write_session(&writer, &mut progress)
-        .map_err(|e| format!("{}: {e}", args.media.display()))?;
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     bar.finish_and_clear();
-    drive.borrow_mut().commit().map_err(line)?;
-    println!("{}", report(&drive, &args.media)?);
+    burner.finish()?;
+    println!("{}", burner.report(&path)?);
     Ok(())
 }
 
 /// `burnbench erase`: IDiscFormat2Erase — BLANK on CD-RW and DVD-RW, a format on DVD+RW and BD-RE.
 pub fn erase(args: EraseArgs) -> Result<(), String> {
-    let (recorder, drive) = recorder(&args.media, &args.drive)?;
+    let (burner, recorder, path) = Burner::open(args.media.as_ref(), &args.target, &args.drive, "erase")?;
     let eraser = Eraser::new();
     eraser.set_recorder(Some(&recorder)).map_err(line)?;
     eraser.set_client_name(CLIENT);
     eraser.set_full_erase(args.full);
-    eraser
-        .erase_media()
-        .map_err(|e| format!("{}: {e}", args.media.display()))?;
-    drive.borrow_mut().commit().map_err(line)?;
-    println!("{}", report(&drive, &args.media)?);
+    eraser.erase_media().map_err(|e| format!("{}: {e}", path.display()))?;
+    burner.finish()?;
+    println!("{}", burner.report(&path)?);
     Ok(())
 }

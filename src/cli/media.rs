@@ -3,8 +3,10 @@
 use super::line;
 use super::progress::{self, Unit};
 use super::table::Table;
+use super::target::DeviceArgs;
 use crate::burn::probe::MediaProbe;
 use crate::burn::summary::MediaSummary;
+use crate::device::ScsiDevice;
 use crate::drive::{Drive, DriveModel};
 use crate::media::export::{ExportError, SessionChoice, UdfAnchor};
 use crate::media::medium::{self, Medium};
@@ -38,26 +40,32 @@ pub enum MediaCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Show profile, disc status, sessions and tracks of media images or .iso files
+    /// Show profile, disc status, sessions and tracks of media images or .iso files (or of the
+    /// disc in a real drive, --device)
     Info {
         /// Media images (directories) or plain .iso files
-        #[arg(required = true)]
+        #[arg(required_unless_present = "device", conflicts_with = "device")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        target: DeviceArgs,
         /// Print JSON (an object for one path, an array for several)
         #[arg(long)]
         json: bool,
         /// Profile to present a plain .iso as (default: CD-ROM, DVD-ROM or BD-ROM by size)
-        #[arg(long, value_parser = parse_profile)]
+        #[arg(long, value_parser = parse_profile, conflicts_with = "device")]
         profile: Option<Profile>,
         /// Drive model that answers the queries: bd-writer, dvd-writer or cd-rw
-        #[arg(long, default_value = "bd-writer")]
+        #[arg(long, default_value = "bd-writer", conflicts_with = "device")]
         drive: String,
     },
-    /// List the files of a session on a medium, read through the emulated drive with READ(10)
-    /// (default: the newest session)
+    /// List the files of a session on a medium, read through the emulated drive (or a real one,
+    /// --device) with READ(10) (default: the newest session)
     Ls {
         /// Media image (or .iso)
-        path: PathBuf,
+        #[arg(required_unless_present = "device", conflicts_with = "device")]
+        path: Option<PathBuf>,
+        #[command(flatten)]
+        target: DeviceArgs,
         /// Session number (1 = first); random-writable media hold one session whose newest tree
         /// is at LBA 16
         #[arg(long)]
@@ -168,16 +176,36 @@ pub fn run(command: MediaCommand) -> Result<(), String> {
         } => create(&path, profile, state, cd_length, force),
         MediaCommand::Info {
             paths,
+            target,
             json,
             profile,
             drive,
-        } => info(&paths, json, profile, &drive),
+        } => {
+            let summaries = match &target.device {
+                Some(device) => vec![device_summary(&target, device)?],
+                None => media_summaries(&paths, profile, &drive)?,
+            };
+            print_summaries(&summaries, json)
+        }
         MediaCommand::Ls {
             path,
+            target,
             session,
             fs,
             json,
-        } => ls(&path, session, fs, json),
+        } => {
+            let listing = Listing { session, fs, json };
+            match (&target.device, path) {
+                (Some(device), _) => listing.list(target.open(device)?, device),
+                (None, Some(path)) => {
+                    let medium = Medium::open_scratch(&path, None).map_err(line)?;
+                    let mut drive = Drive::with_medium(drive_model("bd-writer")?, medium);
+                    drive.settle();
+                    listing.list(drive, &path)
+                }
+                (None, None) => Err("give a media image or --device /dev/srN".into()),
+            }
+        }
         MediaCommand::ImportIso {
             iso,
             path,
@@ -295,43 +323,49 @@ fn create(path: &Path, profile: Profile, state: State, minutes: Minutes, force: 
     Ok(())
 }
 
-/// `media ls`: the tree of a session, through the drive (READ TRACK INFORMATION gives where the
-/// session starts, READ(10) reads it).
-fn ls(path: &Path, session: Option<u16>, fs: Option<super::image::ListFs>, json: bool) -> Result<(), String> {
-    let medium = Medium::open_scratch(path, None).map_err(line)?;
-    let mut drive = Drive::with_medium(drive_model("bd-writer")?, medium);
-    drive.settle();
-    let probe = MediaProbe::query(&mut drive).map_err(line)?;
-    // Sessions with recorded data: the first track of each session that is not blank.
-    let mut recorded: Vec<(u16, u32)> = Vec::new();
-    for track in probe.tracks.iter().filter(|t| !t.blank) {
-        if recorded
-            .last()
-            .is_none_or(|(number, _)| *number != track.session_number)
-        {
-            recorded.push((track.session_number, track.track_start));
+/// What `media ls` lists.
+struct Listing {
+    session: Option<u16>,
+    fs: Option<super::image::ListFs>,
+    json: bool,
+}
+
+impl Listing {
+    /// The tree of a session, through the drive (READ TRACK INFORMATION gives where the session
+    /// starts, READ(10) reads it) — an emulated one or a real one.
+    fn list(&self, mut device: impl ScsiDevice + 'static, path: &Path) -> Result<(), String> {
+        let probe = MediaProbe::query(&mut device).map_err(|e| super::target::device_error(path, e))?;
+        // Sessions with recorded data: the first track of each session that is not blank.
+        let mut recorded: Vec<(u16, u32)> = Vec::new();
+        for track in probe.tracks.iter().filter(|t| !t.blank) {
+            if recorded
+                .last()
+                .is_none_or(|(number, _)| *number != track.session_number)
+            {
+                recorded.push((track.session_number, track.track_start));
+            }
         }
+        let start = match self.session {
+            Some(n) => recorded
+                .iter()
+                .find(|(number, _)| *number == n)
+                .map(|(_, start)| *start)
+                .ok_or_else(|| {
+                    format!(
+                        "{}: no session {n} with data ({} recorded)",
+                        path.display(),
+                        recorded.len()
+                    )
+                })?,
+            None => recorded
+                .last()
+                .map(|(_, start)| *start)
+                .ok_or_else(|| format!("{}: nothing recorded", path.display()))?,
+        };
+        let recorder = crate::burn::Recorder::new(device);
+        let mut reader = crate::fsi::read::RecorderBlockReader::new(recorder, Some(u64::from(probe.readable_blocks())));
+        super::image::list(&mut reader, path, self.fs, start, self.json)
     }
-    let start = match session {
-        Some(n) => recorded
-            .iter()
-            .find(|(number, _)| *number == n)
-            .map(|(_, start)| *start)
-            .ok_or_else(|| {
-                format!(
-                    "{}: no session {n} with data ({} recorded)",
-                    path.display(),
-                    recorded.len()
-                )
-            })?,
-        None => recorded
-            .last()
-            .map(|(_, start)| *start)
-            .ok_or_else(|| format!("{}: nothing recorded", path.display()))?,
-    };
-    let (recorder, _drive) = crate::burn::Recorder::emulated(drive);
-    let mut reader = crate::fsi::read::RecorderBlockReader::new(recorder, Some(u64::from(probe.readable_blocks())));
-    super::image::list(&mut reader, path, fs, start, json)
 }
 
 /// The built-in drive model `id`, or a one-line error listing the models.
@@ -346,7 +380,7 @@ pub fn drive_model(id: &str) -> Result<DriveModel, String> {
 
 /// `media info`: load each medium into an emulated drive and ask it what a burner asks
 /// (`burn::probe`), so the report is what burning software sees.
-fn info(paths: &[PathBuf], json: bool, profile: Option<Profile>, drive: &str) -> Result<(), String> {
+fn media_summaries(paths: &[PathBuf], profile: Option<Profile>, drive: &str) -> Result<Vec<MediaSummary>, String> {
     let model = drive_model(drive)?;
     let mut summaries = Vec::new();
     for path in paths {
@@ -355,8 +389,23 @@ fn info(paths: &[PathBuf], json: bool, profile: Option<Profile>, drive: &str) ->
         let mut drive = Drive::with_medium(model.clone(), medium);
         drive.settle();
         let probe = MediaProbe::query(&mut drive).map_err(|e| format!("{}: {e}", path.display()))?;
-        summaries.push(MediaSummary::from_probe(&path.display().to_string(), &probe, written));
+        summaries.push(MediaSummary::from_probe(
+            &path.display().to_string(),
+            &probe,
+            Some(written),
+        ));
     }
+    Ok(summaries)
+}
+
+/// `media info --device`: the same questions to a real drive.
+fn device_summary(target: &DeviceArgs, path: &Path) -> Result<MediaSummary, String> {
+    let mut device = target.open(path)?;
+    let probe = MediaProbe::query(&mut device).map_err(|e| super::target::device_error(path, e))?;
+    Ok(MediaSummary::from_probe(&path.display().to_string(), &probe, None))
+}
+
+fn print_summaries(summaries: &[MediaSummary], json: bool) -> Result<(), String> {
     if json {
         let text = if summaries.len() == 1 {
             serde_json::to_string_pretty(&summaries[0])
@@ -417,7 +466,9 @@ fn render_summary(s: &MediaSummary) -> String {
         "free".into(),
         format!("{} blocks ({})", s.free_blocks, mib(s.free_blocks.into())),
     ]);
-    facts.row(vec!["written".into(), format!("{} sectors stored", s.written_sectors)]);
+    if let Some(written) = s.written_sectors {
+        facts.row(vec!["written".into(), format!("{written} sectors stored")]);
+    }
     facts.row(vec![
         "sessions".into(),
         format!(

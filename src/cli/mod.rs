@@ -3,12 +3,15 @@
 
 mod attach;
 mod burn;
+#[cfg(target_os = "linux")]
+mod drives;
 mod image;
 pub(crate) mod media;
 mod progress;
 mod raw;
 mod run;
 mod table;
+mod target;
 mod trace;
 
 use clap::{Parser, Subcommand};
@@ -29,18 +32,24 @@ pub enum Command {
     Attach(attach::AttachArgs),
     /// Serve emulated drives to programs started with the preload shim, until interrupted
     Serve(attach::ServeArgs),
+    /// List the optical drives (sysfs, /proc, /dev/srN) with vendor, product, revision, current
+    /// profile and medium status, as each answers through SG_IO
+    #[cfg(target_os = "linux")]
+    Drives(drives::DrivesArgs),
     /// Build ISO 9660 / Joliet / UDF images from host files, list them and extract from them.
     #[command(subcommand)]
     Image(image::ImageCommand),
-    /// Burn host files onto a media image as a new session, as an IMAPI2 data burn does
-    /// (importing the previous session first)
+    /// Burn host files onto a media image (or the disc in a real drive, --device) as a new
+    /// session, as an IMAPI2 data burn does (importing the previous session first)
     Burn(burn::BurnArgs),
-    /// Erase a media image: BLANK on CD-RW / DVD-RW, format on DVD+RW / BD-RE
+    /// Erase a media image (or the disc in a real drive, --device): BLANK on CD-RW / DVD-RW,
+    /// format on DVD+RW / BD-RE
     Erase(burn::EraseArgs),
     /// Create, inspect and fill emulated media (media images).
     #[command(subcommand)]
     Media(media::MediaCommand),
-    /// Send one CDB to the emulated drive and print status, sense and data (like sg_raw)
+    /// Send one CDB to the emulated drive (or a real one, --device) and print status, sense and
+    /// data (like sg_raw)
     Raw(raw::RawArgs),
     /// Run RON scenarios against the emulated drive and report (docs/scenarios.md)
     Run(run::RunArgs),
@@ -94,6 +103,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Serve(args) => attach::serve(args),
         Command::Burn(args) => burn::burn(args),
         Command::Erase(args) => burn::erase(args),
+        #[cfg(target_os = "linux")]
+        Command::Drives(args) => drives::run(args),
         Command::Image(command) => image::run(command),
         Command::Media(command) => media::run(command),
         Command::Raw(args) => raw::run(args),

@@ -1,6 +1,8 @@
-//! `burnbench raw`: one CDB against the emulated drive, like sg_raw against a real one.
+//! `burnbench raw`: one CDB against the emulated drive or a real one (`--device`), like sg_raw.
 
 use super::line;
+use super::target::WriteDeviceArgs;
+use crate::adapter::command_class::may_write;
 use crate::device::{DataPhase, ScsiDevice};
 use crate::drive::Drive;
 use crate::media::medium::Medium;
@@ -12,10 +14,12 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct RawArgs {
     /// Media image (or .iso) in the drive
-    #[arg(long)]
-    media: PathBuf,
+    #[arg(long, required_unless_present = "device", conflicts_with = "device")]
+    media: Option<PathBuf>,
+    #[command(flatten)]
+    target: WriteDeviceArgs,
     /// Drive model: bd-writer, dvd-writer or cd-rw
-    #[arg(long, default_value = "bd-writer")]
+    #[arg(long, default_value = "bd-writer", conflicts_with = "device")]
     drive: String,
     /// Send this file as the data-out phase
     #[arg(long, conflicts_with = "data_in")]
@@ -24,10 +28,10 @@ pub struct RawArgs {
     #[arg(long, value_name = "LEN")]
     data_in: Option<usize>,
     /// Write the medium back to the media image (otherwise the image does not change)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "device")]
     save: bool,
     /// A drive just powered on: the power-on unit attention is not consumed first
-    #[arg(long)]
+    #[arg(long, conflicts_with = "device")]
     fresh: bool,
     /// The CDB as hex bytes, e.g. `12 00 00 00 24 00` or `120000002400`
     #[arg(required = true, value_name = "CDB-HEX")]
@@ -62,52 +66,86 @@ pub fn run(args: RawArgs) -> Result<(), String> {
     if args.data_in.is_some_and(|n| n > MAX_DATA_IN) {
         return Err(format!("--data-in: at most {MAX_DATA_IN} bytes (64 MiB)"));
     }
+    let out_data = match &args.data_out {
+        Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => Vec::new(),
+    };
+    let exchange = Exchange {
+        cdb: &cdb,
+        out_data: args.data_out.as_ref().map(|_| &out_data[..]),
+        data_in: args.data_in,
+    };
+    if let Some(path) = args.target.device() {
+        let writes = may_write(&cdb, out_data.len()).then(|| command_name(&cdb));
+        let mut device = args.target.open(path, writes.as_deref())?;
+        return exchange.send(&mut device);
+    }
+    // clap requires one of --media and --device.
+    let media = args.media.as_ref().ok_or("give --media PATH or --device /dev/srN")?;
     let model = super::media::drive_model(&args.drive)?;
     let medium = if args.save {
-        Medium::open(&args.media, None)
+        Medium::open(media, None)
     } else {
-        Medium::open_scratch(&args.media, None)
+        Medium::open_scratch(media, None)
     }
     .map_err(line)?;
     let mut drive = Drive::with_medium(model, medium);
     if !args.fresh {
         drive.settle();
     }
-    let out_data = match &args.data_out {
-        Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => Vec::new(),
-    };
-    let mut in_data = vec![0u8; args.data_in.unwrap_or(0)];
-    let phase = if args.data_out.is_some() {
-        DataPhase::Out(&out_data)
-    } else if args.data_in.is_some() {
-        DataPhase::In(&mut in_data)
-    } else {
-        DataPhase::None
-    };
-    let completion = drive.execute(&cdb, phase).map_err(line)?;
-    let name = cdb.first().and_then(|&c| opcode_name(c)).unwrap_or("unknown opcode");
-    println!("{name}: {}", hex_line(&cdb));
-    if completion.is_good() {
-        println!("status: GOOD");
-    } else {
-        println!("status: CHECK CONDITION");
-        println!("sense: {}", hex_line(&completion.sense));
-        if let Some(sense) = completion.sense_data() {
-            println!("       {}", describe_sense(&sense));
-        }
-    }
-    if args.data_in.is_some() {
-        let moved = in_data.len() - completion.residual;
-        println!("data in: {moved} bytes (residual {})", completion.residual);
-        print!("{}", hex_dump(&in_data[..moved]));
-    } else if args.data_out.is_some() {
-        println!("data out: {} bytes (residual {})", out_data.len(), completion.residual);
-    }
+    exchange.send(&mut drive)?;
     if args.save {
         drive.commit().map_err(line)?;
     }
     Ok(())
+}
+
+/// `WRITE(10) (2Ah)`.
+fn command_name(cdb: &[u8]) -> String {
+    let code = cdb.first().copied().unwrap_or(0);
+    format!("{} ({code:02X}h)", opcode_name(code).unwrap_or("unknown opcode"))
+}
+
+/// One CDB and its data phase, sent to any device and printed.
+struct Exchange<'a> {
+    cdb: &'a [u8],
+    out_data: Option<&'a [u8]>,
+    data_in: Option<usize>,
+}
+
+impl Exchange<'_> {
+    fn send(&self, device: &mut dyn ScsiDevice) -> Result<(), String> {
+        let mut in_data = vec![0u8; self.data_in.unwrap_or(0)];
+        let phase = match (self.out_data, self.data_in) {
+            (Some(out), _) => DataPhase::Out(out),
+            (None, Some(_)) => DataPhase::In(&mut in_data),
+            (None, None) => DataPhase::None,
+        };
+        let completion = device.execute(self.cdb, phase).map_err(line)?;
+        let name = self
+            .cdb
+            .first()
+            .and_then(|&c| opcode_name(c))
+            .unwrap_or("unknown opcode");
+        println!("{name}: {}", hex_line(self.cdb));
+        if completion.is_good() {
+            println!("status: GOOD");
+        } else {
+            println!("status: CHECK CONDITION");
+            println!("sense: {}", hex_line(&completion.sense));
+            if let Some(sense) = completion.sense_data() {
+                println!("       {}", describe_sense(&sense));
+            }
+        }
+        if self.data_in.is_some() {
+            let moved = in_data.len() - completion.residual.min(in_data.len());
+            println!("data in: {moved} bytes (residual {})", completion.residual);
+            print!("{}", hex_dump(&in_data[..moved]));
+        } else if let Some(out) = self.out_data {
+            println!("data out: {} bytes (residual {})", out.len(), completion.residual);
+        }
+        Ok(())
+    }
 }
 
 /// `5/24/00 INVALID_FIELD_IN_CDB (invalid field in CDB), field pointer: CDB byte 2`.

@@ -30,7 +30,8 @@ pub struct RunArgs {
     /// Run the I-th of N interleaved slices of the selected scenarios (for CI matrices)
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
-    /// Where the scenarios run: `emulator` (real drives arrive with the SG_IO adapter)
+    /// Where the scenarios run: `emulator` (scenarios on a real drive are not there yet; raw,
+    /// media info, media ls, burn and erase take --device /dev/srN)
     #[arg(long, value_name = "DEVICE", default_value = "emulator")]
     device: String,
     /// Report format
@@ -50,7 +51,8 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<(), String> {
     if args.device != "emulator" {
         return Err(format!(
-            "--device {}: only `emulator` is available; real drives arrive with the SG_IO adapter",
+            "--device {}: only `emulator` is available for scenarios so far; raw, media info, media ls, \
+             burn and erase take a real drive with --device (docs/adapter.md)",
             args.device
         ));
     }

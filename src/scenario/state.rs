@@ -15,7 +15,7 @@ pub fn check(assert: &MediaAssert, device: &mut dyn ScsiDevice, written_sectors:
         expected: expected.clone(),
         actual: format!("the probe failed: {e}"),
     })?;
-    let summary = MediaSummary::from_probe("", &probe, written_sectors);
+    let summary = MediaSummary::from_probe("", &probe, Some(written_sectors));
     let mut d = Differences::default();
     d.field("profile", assert.profile.clone(), summary.profile.clone());
     d.field("disc status", assert.status, status_of(probe.disc.disc_status));
