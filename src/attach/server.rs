@@ -325,6 +325,9 @@ impl<'d> Server<'d> {
                 }
             },
             Ok(false) => None,
+            // A client that dies mid-command (kill -9) resets its end: that is its last close,
+            // as the kernel sees it, not a failure worth a line.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => None,
             Err(e) => {
                 if !self.stopping.load(Ordering::SeqCst) {
                     log(&format!("a client connection failed: {e}"));

@@ -6,6 +6,7 @@ use crate::attach::{self, AttachedDrive, Server, ServerOptions, seqpacket::Liste
 use crate::drive::{Drive, FaultPlan, Tracer};
 use crate::media::medium::Medium;
 use clap::Args;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -191,16 +192,20 @@ fn serve_until_interrupted(
     let socket = socket.map_or_else(|| dir.socket(), Path::to_path_buf);
     let listener = Listener::bind(&socket).map_err(|e| format!("{}: {e}", socket.display()))?;
     let drives_env = numbers.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
-    println!("burnbench serve: {} drive(s) on {}", numbers.len(), socket.display());
-    println!("attach a program with:");
-    println!(
-        "  LD_PRELOAD={} {}={} {}={drives_env} PROGRAM ARGS",
+    // The banner is for whoever started the server; once they stop reading (a closed pipe), the
+    // server goes on serving: the write's error is ignored, never a panic.
+    let banner = format!(
+        "burnbench serve: {} drive(s) on {}\nattach a program with:\n  LD_PRELOAD={} {}={} {}={drives_env} PROGRAM ARGS\nstop with Ctrl-C (the media are saved)\n",
+        numbers.len(),
+        socket.display(),
         library.display(),
         attach::protocol::SOCKET_ENV,
         socket.display(),
         attach::protocol::DRIVES_ENV
     );
-    println!("stop with Ctrl-C (the media are saved)");
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(banner.as_bytes()).and_then(|()| stdout.flush());
+    drop(stdout);
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
