@@ -175,7 +175,7 @@ fn serve_answers_every_live_client_under_load_and_outlives_killed_ones() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         // exec: the signal reaches the client itself, not a shell above it.
-        let mut victim = shell(if seed % 2 == 0 {
+        let mut victim = shell(if seed.is_multiple_of(2) {
             "exec sg_turs -n 1000000 /dev/sr0"
         } else {
             "exec dd if=/dev/sr0 of=/dev/null bs=32k count=100000 status=none"
