@@ -138,6 +138,27 @@ impl SectorStore for MemoryStore {
         runs
     }
 
+    fn leading_written(&self, range: Range<u32>) -> u32 {
+        if range.is_empty() {
+            return 0;
+        }
+        let (first, last) = (range.start / CHUNK_SECTORS, (range.end - 1) / CHUNK_SECTORS);
+        let mut next = range.start;
+        for (&index, chunk) in self.chunks.range(first..=last) {
+            let (from, to, lbas) = MemoryStore::in_chunk(index, &range);
+            if lbas.start != next {
+                break;
+            }
+            // Written sectors from `from` on, up to the first unwritten one.
+            let run = (!(chunk.written >> from)).trailing_zeros().min(to - from);
+            next += run;
+            if run < to - from {
+                break;
+            }
+        }
+        next - range.start
+    }
+
     fn written_sectors(&self) -> u64 {
         self.sectors
     }
