@@ -129,9 +129,9 @@ attach_round() {
     if command -v growisofs >/dev/null; then
         "$bb" media create "$work/attach.bbm" --profile dvd+r >/dev/null
         measure "attach-growisofs-$name" attach "$bytes" "$files" -- "$bb" attach --media "$work/attach.bbm" -- growisofs -Z /dev/sr0 -quiet -J -R "$dir"
-        # growisofs onto a plain file: the same mkisofs run piped into a file of the same size.
-        : >"$work/plain.iso"
-        measure "attach-growisofs-$name" plain-file "$bytes" "$files" -- growisofs -Z "$work/plain.iso" -quiet -J -R "$dir"
+        # growisofs refuses a plain file (it tries to unmount it), so the plain-file run is what
+        # it executes itself — genisoimage piped into a file — with the same fsync at the end.
+        measure "attach-growisofs-$name" plain-file "$bytes" "$files" -- sh -c 'genisoimage -quiet -J -R "$1" | dd of="$2" obs=32k status=none && sync "$2"' sh "$dir" "$work/plain.iso"
         rm -rf "$work/attach.bbm" "$work/plain.iso"
     fi
 }

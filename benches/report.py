@@ -47,7 +47,7 @@ def machine():
     for line in open("/proc/meminfo"):
         if line.startswith("MemTotal"):
             mem = "%.1f GiB" % (int(line.split()[1]) / 1048576)
-    fs = run(["df", "-T", "--output=fstype", os.path.join(ROOT, "target")]).splitlines()
+    fs = run(["df", "--output=fstype", os.path.join(ROOT, "target")]).splitlines()
     return [
         ("CPU", "%s, %d logical cores" % (cpu, os.cpu_count() or 0)),
         ("Memory", mem),
@@ -100,9 +100,8 @@ def human_bytes(x):
 def human_rate(b, x):
     if b["kind"] in ("Bytes", "BytesDecimal"):
         return human_bytes(x)
-    if b["group"] == "dispatch":
-        return "%.2f M cmd/s" % (x / 1e6) if x >= 1e6 else "%.0f k cmd/s" % (x / 1e3)
-    return "%.0f /s" % x
+    unit = "cmd/s" if b["group"] == "dispatch" else "files/s"
+    return "%.2f M %s" % (x / 1e6, unit) if x >= 1e6 else "%.0f k %s" % (x / 1e3, unit)
 
 
 def human_time(ns):
@@ -190,24 +189,19 @@ def main():
         w("| WRITE path into memory ≥ 3 GB/s — `%s` | %s (%s … %s) | %s |" % (
             b["name"], human_bytes(r), human_bytes(lo), human_bytes(hi), "yes" if r >= WRITE_MEMORY_TARGET else "**no**"))
     if peers:
-        for group in sorted({r["group"] for r in peers["results"] if r["group"].startswith("burn-")}):
-            bb, cp = peer(peers, group, "burnbench"), peer(peers, group, "cp")
-            if bb and cp:
-                ratio = bb["median_s"] / cp["median_s"]
-                w("| file-backed within 1.25× of cp — `burnbench burn` %s | %.2f× cp (%.2f s vs %.2f s) | %s |" % (
-                    group[5:], ratio, bb["median_s"], cp["median_s"], "yes" if ratio <= FILE_VS_CP_TARGET else "**no**"))
-        for group in sorted({r["group"] for r in peers["results"] if r["group"].startswith("build-") and "udf" not in r["group"]}):
-            bb, xo = peer(peers, group, "burnbench"), peer(peers, group, "xorriso")
-            if bb and xo:
-                ratio = bb["median_s"] / xo["median_s"]
-                w("| image build ≤ 0.5× xorriso — %s | %.2f× (%.3f s vs %.3f s) | %s |" % (
-                    group[6:], ratio, bb["median_s"], xo["median_s"], "yes" if ratio <= BUILD_VS_XORRISO_TARGET else "**no**"))
-        for group in sorted({r["group"] for r in peers["results"] if r["group"].startswith("attach-")}):
-            at, pl = peer(peers, group, "attach"), peer(peers, group, "plain-file")
-            if at and pl:
-                ratio = at["median_s"] / pl["median_s"]
-                w("| attach ≤ 1.5× plain file — %s | %.2f× (%.2f s vs %.2f s) | %s |" % (
-                    group[7:], ratio, at["median_s"], pl["median_s"], "yes" if ratio <= ATTACH_VS_PLAIN_TARGET else "**no**"))
+        def ratios(prefix, tool, base, limit, label, skip=None):
+            groups = sorted({r["group"] for r in peers["results"]
+                             if r["group"].startswith(prefix) and not (skip and skip in r["group"])})
+            for group in groups:
+                a, b = peer(peers, group, tool), peer(peers, group, base)
+                if a and b:
+                    ratio = a["median_s"] / b["median_s"]
+                    w("| %s — %s | %.2f× %s (%.3f s vs %.3f s) | %s |" % (
+                        label, group[len(prefix):], ratio, base, a["median_s"], b["median_s"],
+                        "yes" if ratio <= limit else "**no**"))
+        ratios("burn-", "burnbench", "cp", FILE_VS_CP_TARGET, "file-backed within 1.25× of cp (`burnbench burn`)")
+        ratios("build-", "burnbench", "xorriso", BUILD_VS_XORRISO_TARGET, "image build ≤ 0.5× xorriso", skip="udf")
+        ratios("attach-", "attach", "plain-file", ATTACH_VS_PLAIN_TARGET, "attach ≤ 1.5× plain file")
     w("| no heap allocation per WRITE(10)/READ(10) | `tests/alloc_per_command.rs` (counting allocator) | see `cargo test --test alloc_per_command` |")
     w("")
 
@@ -242,6 +236,29 @@ def main():
         svg_bars(os.path.join(PLOTS, "sector_writer.svg"), "Sector writer and reader through Drive::execute (GB/s)",
                  rows, "GB/s (red: memory store, blue: file-backed media image)", lambda v: "%.2f" % v)
         w("![sector writer throughput](report/sector_writer.svg)")
+        w("")
+
+    callgrind = os.path.join(ROOT, "target", "callgrind.json")
+    if os.path.exists(callgrind):
+        cg = json.load(open(callgrind))["results"]
+        w("## Instructions per command (callgrind)")
+        w("")
+        w("`benches/callgrind.py`: the bench binaries under `valgrind --tool=callgrind`, inclusive "
+          "instructions (Ir) of `Drive::execute` per call — stable whatever the machine's load, "
+          "unlike the wall times above. Columns after Ir/byte: inclusive Ir per command of the "
+          "named parts.")
+        w("")
+        labels = []
+        for r in cg:
+            for k in r["parts"]:
+                if k not in labels:
+                    labels.append(k)
+        w("| bench | commands | Ir/command | Ir/byte | " + " | ".join(labels) + " |")
+        w("|---|---|---|---|" + "---|" * len(labels))
+        for r in cg:
+            per_byte = "%.2f" % (r["ir_per_command"] / r["bytes"]) if r["bytes"] else ""
+            parts = " | ".join("%.0f" % r["parts"][k] if k in r["parts"] else "" for k in labels)
+            w("| %s | %d | %.0f | %s | %s |" % (r["id"], r["calls"], r["ir_per_command"], per_byte, parts))
         w("")
 
     if peers:
@@ -287,16 +304,18 @@ def main():
         w("")
         w("| work | files | MB | wall (s) | peak RSS (MiB) | per file |")
         w("|---|---|---|---|---|---|")
-        builds = sorted((r for r in peers["results"] if r["tool"] == "burnbench" and r["group"].startswith("build-udf-small")),
-                        key=lambda r: r["files"])
-        for r in builds:
-            w("| image build (ISO 9660 + Joliet + UDF) | %d | %.0f | %.3f | %.1f | %.1f µs |" % (
-                r["files"], r["bytes"] / 1e6, r["median_s"], r["median_rss_kib"] / 1024, 1e6 * r["median_s"] / r["files"]))
-        if len(builds) >= 2:
-            a, b = builds[0], builds[-1]
-            per_file = (b["median_rss_kib"] - a["median_rss_kib"]) * 1024 / (b["files"] - a["files"])
-            w("")
-            w("Memory per added file (RSS slope from %d to %d files): **%.0f bytes per file**." % (a["files"], b["files"], per_file))
+        for prefix, systems in (("build-small-", "ISO 9660 + Joliet"), ("build-udf-small-", "ISO 9660 + Joliet + UDF")):
+            builds = sorted((r for r in peers["results"] if r["tool"] == "burnbench" and r["group"].startswith(prefix)),
+                            key=lambda r: r["files"])
+            for r in builds:
+                w("| image build (%s) | %d | %.0f | %.3f | %.1f | %.1f µs |" % (
+                    systems, r["files"], r["bytes"] / 1e6, r["median_s"], r["median_rss_kib"] / 1024,
+                    1e6 * r["median_s"] / r["files"]))
+            if len(builds) >= 2:
+                a, b = builds[0], builds[-1]
+                slope = (b["median_rss_kib"] - a["median_rss_kib"]) * 1024 / (b["files"] - a["files"])
+                w("| %s: peak RSS per added file (%d → %d files) | | | | **%.0f bytes** | |" % (
+                    systems, a["files"], b["files"], slope))
         w("")
         w("| work | MB | wall (s) | MB/s | peak RSS (MiB) |")
         w("|---|---|---|---|---|")
