@@ -345,12 +345,13 @@ impl Drive {
         None
     }
 
-    /// Run one command; everything but transport problems ends in a `Completion`.
-    fn run(&mut self, cdb: &[u8], data: &mut DataPhase<'_>) -> Result<Reply, Failure> {
+    /// Run one command (`decoded` is `cdb` decoded, once per command); everything but
+    /// transport problems ends in a `Completion`.
+    fn run(&mut self, cdb: &[u8], decoded: Decoded, data: &mut DataPhase<'_>) -> Result<Reply, Failure> {
         let code = cdb[0];
         let gate = gate::gate_of(code);
         if code == opcode::REQUEST_SENSE {
-            let command = Command::decode(cdb)?;
+            let command = decoded?;
             return self.dispatch(&command, data);
         }
         if let Some(deferred) = self.deferred.take() {
@@ -361,7 +362,8 @@ impl Drive {
         {
             return Err(attention.into());
         }
-        let command = Command::decode(cdb)?;
+        // Decoding errors are reported here, after the deferred error and the unit attention.
+        let command = decoded?;
         if gate.needs_medium
             && let Some(sense) = self.medium_gate()
         {
@@ -424,11 +426,11 @@ impl Drive {
 
 impl Drive {
     /// The fault that fires on this command, if any.
-    fn inject(&mut self, index: u64, cdb: &[u8]) -> Option<Injection> {
+    fn inject(&mut self, index: u64, cdb: &[u8], decoded: Decoded) -> Option<Injection> {
         if self.faults.is_exhausted() {
             return None;
         }
-        let blocks = Command::decode(cdb).ok().and_then(|c| block_range(&c));
+        let blocks = decoded.ok().and_then(|c| block_range(&c));
         self.faults.check(&CommandContext {
             index,
             opcode: cdb[0],
@@ -438,7 +440,8 @@ impl Drive {
 
     /// Run one command under the fault plan and turn the outcome into a completion.
     fn complete(&mut self, index: u64, cdb: &[u8], data: &mut DataPhase<'_>) -> Result<Completion, TransportError> {
-        let injection = self.inject(index, cdb);
+        let decoded = Command::decode(cdb);
+        let injection = self.inject(index, cdb, decoded);
         let disposition = injection.as_ref().map(|i| i.effect.disposition());
         if let Some(injection) = &injection {
             match injection.effect {
@@ -455,22 +458,24 @@ impl Drive {
         let outcome = match (disposition, injected_sense) {
             (Some(Disposition::NoCompletion), _) => return Err(TransportError::Timeout(HOST_TIMEOUT_MS)),
             (Some(Disposition::Fail), Some(sense)) => Err(Failure::from(sense)),
-            (Some(Disposition::CompleteWithSense), Some(sense)) => self.run(cdb, data).and(Err(Failure::from(sense))),
+            (Some(Disposition::CompleteWithSense), Some(sense)) => {
+                self.run(cdb, decoded, data).and(Err(Failure::from(sense)))
+            }
             (Some(Disposition::CompleteThenDefer), Some(sense)) => {
-                let outcome = self.run(cdb, data);
+                let outcome = self.run(cdb, decoded, data);
                 if outcome.is_ok() {
                     self.deferred = Some(sense);
                 }
                 outcome
             }
-            _ => self.run(cdb, data),
+            _ => self.run(cdb, decoded, data),
         };
         let offered = data.len();
         let completion = match outcome {
             // A data-out phase was consumed up to what the CDB announced (WRITE blocks, parameter
             // list length); anything beyond is residual.
             Ok(Reply::Empty) => match data {
-                DataPhase::Out(_) => Completion::good(offered.saturating_sub(expected_out(cdb))),
+                DataPhase::Out(_) => Completion::good(offered.saturating_sub(expected_out(decoded))),
                 _ => Completion::good(offered),
             },
             Ok(Reply::Direct(moved)) => Completion::good(offered - moved.min(offered)),
@@ -514,9 +519,12 @@ impl ScsiDevice for Drive {
     }
 }
 
+/// A CDB decoded (once per command: the fault check, the run and the residual share it).
+type Decoded = Result<Command, CdbError>;
+
 /// Bytes of data out a CDB announces (0 when it takes none or cannot be decoded).
-fn expected_out(cdb: &[u8]) -> usize {
-    match Command::decode(cdb).map(|c| c.data_direction()) {
+fn expected_out(decoded: Decoded) -> usize {
+    match decoded.map(|c| c.data_direction()) {
         Ok(crate::mmc::cdb::DataDirection::Out { bytes }) => usize::try_from(bytes).unwrap_or(usize::MAX),
         _ => 0,
     }

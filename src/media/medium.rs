@@ -163,6 +163,12 @@ impl Medium {
         self.store_ref().written_sectors()
     }
 
+    /// How many blocks from `range.start` on are written without a gap, within `range` (no
+    /// allocation: the READ path asks this once per command).
+    pub fn leading_written(&self, range: Range<u32>) -> u32 {
+        self.store_ref().leading_written(range)
+    }
+
     /// Written runs within `range`.
     pub fn written_runs(&self, range: Range<u32>) -> Vec<Range<u32>> {
         self.store_ref().written_runs(range)

@@ -48,11 +48,7 @@ impl Drive {
         let first_blank = match medium.disc().profile.family() {
             Family::Sequential => {
                 let end = lba + blocks;
-                let leading = medium
-                    .written_runs(lba..end)
-                    .first()
-                    .filter(|r| r.start == lba)
-                    .map_or(lba, |r| r.end);
+                let leading = lba + medium.leading_written(lba..end);
                 (leading < end).then_some(leading)
             }
             _ => None,

@@ -106,6 +106,18 @@ impl<V: Extent> ExtentMap<V> {
         Some((s..e.min(range.end), v))
     }
 
+    /// How many sectors from `range.start` on are mapped without a gap, within `range`.
+    pub fn leading(&self, range: Range<u32>) -> u32 {
+        let mut at = range.start;
+        while let Some((run, _)) = self.first_in(at..range.end) {
+            if run.start != at {
+                break;
+            }
+            at = run.end;
+        }
+        at - range.start
+    }
+
     /// Mapped runs intersecting `range`, clipped, coalesced, in LBA order.
     pub fn runs(&self, range: Range<u32>) -> Vec<Range<u32>> {
         let mut runs = Vec::new();

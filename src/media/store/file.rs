@@ -530,6 +530,10 @@ impl SectorStore for FileStore {
         self.map.runs(range)
     }
 
+    fn leading_written(&self, range: Range<u32>) -> u32 {
+        self.map.leading(range)
+    }
+
     fn written_sectors(&self) -> u64 {
         self.map.sectors()
     }

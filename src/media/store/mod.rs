@@ -72,6 +72,16 @@ pub trait SectorStore: Send {
     /// The written runs intersecting `range`, clipped to it, coalesced and in LBA order.
     fn written_runs(&self, range: Range<u32>) -> Vec<Range<u32>>;
 
+    /// How many sectors from `range.start` on are written without a gap, within `range` — what
+    /// a READ of a sequential medium needs, without the allocation of [`Self::written_runs`].
+    fn leading_written(&self, range: Range<u32>) -> u32 {
+        let start = range.start;
+        self.written_runs(range)
+            .first()
+            .filter(|r| r.start == start)
+            .map_or(0, |r| r.end - r.start)
+    }
+
     /// How many sectors are written in all.
     fn written_sectors(&self) -> u64;
 }
@@ -91,6 +101,10 @@ impl<S: SectorStore + ?Sized> SectorStore for Box<S> {
 
     fn written_runs(&self, range: Range<u32>) -> Vec<Range<u32>> {
         (**self).written_runs(range)
+    }
+
+    fn leading_written(&self, range: Range<u32>) -> u32 {
+        (**self).leading_written(range)
     }
 
     fn written_sectors(&self) -> u64 {
@@ -236,6 +250,21 @@ pub(crate) mod contract {
         assert_eq!(&out[..SECTOR_BYTES], &sectors(99, 1, 1)[..]);
         assert_eq!(&out[SECTOR_BYTES..11 * SECTOR_BYTES], &sectors(100, 10, 2)[..]);
         assert_eq!(&out[11 * SECTOR_BYTES..], &sectors(110, 1, 1)[..]);
+
+        // leading_written agrees with the first written run, across chunk and record bounds.
+        for (range, leading) in [
+            (0..2000, 0),
+            (30..2000, 170),
+            (35..100, 65),
+            (195..215, 5),
+            (205..1001, 0),
+            (210..1003, 420),
+            (1000..1002, 2),
+            (1001..1010, 2),
+            (1003..1010, 0),
+        ] {
+            assert_eq!(store.leading_written(range.clone()), leading, "{range:?}");
+        }
 
         store.discard(0..u32::MAX).unwrap();
         assert_eq!(store.written_sectors(), 0);
