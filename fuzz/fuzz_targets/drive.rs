@@ -214,10 +214,10 @@ fuzz_target!(|input: Input| {
                     MediumChoice::None => ejected.take(),
                     other => medium(other),
                 };
-                if let Some(m) = next {
-                    if !drive.is_loaded() {
-                        drive.load(m);
-                    }
+                if let Some(m) = next
+                    && !drive.is_loaded()
+                {
+                    drive.load(m);
                 }
             }
             Step::PowerCycle => {

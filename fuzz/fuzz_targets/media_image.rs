@@ -69,14 +69,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let mut manifest = manifest.to_vec();
-    if flags & 4 != 0 {
-        if let Ok(text) = std::str::from_utf8(&manifest) {
-            let mut text = text.to_string();
-            set_field(&mut text, "sectors_bin_bytes", sectors.len() as u64);
-            set_field(&mut text, "extents_log_bytes", log.len() as u64);
-            set_field(&mut text, "extents_log_crc32", u64::from(CRC32.checksum(&log)));
-            manifest = text.into_bytes();
-        }
+    if flags & 4 != 0
+        && let Ok(text) = std::str::from_utf8(&manifest)
+    {
+        let mut text = text.to_string();
+        set_field(&mut text, "sectors_bin_bytes", sectors.len() as u64);
+        set_field(&mut text, "extents_log_bytes", log.len() as u64);
+        set_field(&mut text, "extents_log_crc32", u64::from(CRC32.checksum(&log)));
+        manifest = text.into_bytes();
     }
     if flags & 1 != 0 {
         if !manifest.is_empty() && !manifest.ends_with(b"\n") {

@@ -121,11 +121,7 @@ fn replies(bytes: &[u8]) {
     // Parsers over plain bytes.
     if let Ok(first) = SenseDataRepr::parse_any(bytes) {
         for emitted in [first.to_vec(), first.to_descriptor_vec()] {
-            assert_eq!(
-                SenseDataRepr::parse_any(&emitted),
-                Ok(first.clone()),
-                "sense {emitted:02x?}"
-            );
+            assert_eq!(SenseDataRepr::parse_any(&emitted), Ok(first), "sense {emitted:02x?}");
         }
     }
     if let Ok(first) = mode_parameters::ModePageRepr::parse(bytes) {
