@@ -1,5 +1,5 @@
-//! The emulated drive on command streams: any drive model, any profile, any medium state the
-//! stream itself reaches (writes, closes, blanks, formats, ejects, loads, power cycles), CDBs
+//! The emulated drive on command streams: any drive model, any profile, a shipped media image
+//! or any medium state the stream itself reaches (writes, closes, blanks, formats, ejects, loads, power cycles), CDBs
 //! with their data-out bytes or data-in buffers of any size. The drive never panics, every
 //! CHECK CONDITION carries well-formed sense (a known triple, a field pointer inside the CDB, a
 //! progress indication only with NOT READY), GOOD carries none and no reply overruns its buffer.
@@ -15,6 +15,7 @@ use burnbench::media::{CdLength, Disc, Family, Profile};
 use burnbench::mmc::cdb::{cdb_length, opcode_name};
 use burnbench::mmc::sense_data::{SenseDataRepr, SenseKeySpecific};
 use libfuzzer_sys::fuzz_target;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Commands one input runs at most (keeps an execution short).
@@ -43,6 +44,9 @@ enum MediumChoice {
         blocks: u16,
         appendable: bool,
     },
+    /// One of the shipped media images (`media-images/*.bbm`: two sessions on a CD-R, a
+    /// finalized DVD-R, a formatted DVD+RW holding an ISO...), opened as a scratch copy.
+    Shipped(u8),
 }
 
 #[derive(Arbitrary, Debug)]
@@ -93,6 +97,20 @@ fn models() -> &'static [DriveModel] {
     MODELS.get_or_init(builtin_models)
 }
 
+/// The shipped media images, sorted by name.
+fn shipped() -> &'static [PathBuf] {
+    static IMAGES: OnceLock<Vec<PathBuf>> = OnceLock::new();
+    IMAGES.get_or_init(|| {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../media-images");
+        let mut images: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
+            .unwrap_or_default();
+        images.retain(|p| p.extension().is_some_and(|e| e == "bbm"));
+        images.sort();
+        images
+    })
+}
+
 fn medium(choice: &MediumChoice) -> Option<Medium> {
     let profiles: Vec<Profile> = Profile::all().collect();
     let disc = match *choice {
@@ -112,6 +130,12 @@ fn medium(choice: &MediumChoice) -> Option<Medium> {
         } => {
             let profile = profiles[usize::from(profile) % profiles.len()];
             Disc::pressed(profile, u32::from(blocks).max(1), appendable)
+        }
+        MediumChoice::Shipped(pick) => {
+            let images = shipped();
+            let image = images.get(usize::from(pick) % images.len().max(1))?;
+            // None while this input holds the same image already (a disc is in one place).
+            return Medium::open_scratch(image, None).ok();
         }
     };
     Some(Medium::in_memory(disc))
