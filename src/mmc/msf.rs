@@ -27,6 +27,12 @@ impl Msf {
         Msf { minute, second, frame }
     }
 
+    /// Whether this is a CD address at all: minute 0–99, second 0–59, frame 0–74 (mmc.md §2.4).
+    /// Anything else has no LBA that writes back as the same bytes.
+    pub fn is_address(self) -> bool {
+        self.minute < 100 && self.second < 60 && i32::from(self.frame) < FRAMES_PER_SECOND
+    }
+
     /// The LBA of this address (mmc.md §2.4).
     pub fn to_lba(self) -> i32 {
         let frames = i32::from(self.minute) * FRAMES_PER_MINUTE
@@ -102,10 +108,15 @@ impl Addressing {
         }
     }
 
-    pub fn decode(self, field: u32) -> i32 {
+    /// The LBA a field holds; `None` for an MSF field that is not `00 MM SS FF` with a valid
+    /// address (a reply that says 00:60:00 or 159:00:00 is malformed, not some far LBA).
+    pub fn decode(self, field: u32) -> Option<i32> {
         match self {
-            Addressing::Lba => field as i32,
-            Addressing::Msf => Msf::from_packed(field).to_lba(),
+            Addressing::Lba => Some(field as i32),
+            Addressing::Msf => {
+                let msf = Msf::from_packed(field);
+                (field >> 24 == 0 && msf.is_address()).then(|| msf.to_lba())
+            }
         }
     }
 }
@@ -152,7 +163,19 @@ mod tests {
         assert_eq!(msf.to_string(), "97:34:23");
         assert_eq!(Addressing::Msf.encode(0), 0x0000_0200);
         assert_eq!(Addressing::Lba.encode(-150), 0xFFFF_FF6A);
-        assert_eq!(Addressing::Msf.decode(0x0000_0200), 0);
+        assert_eq!(Addressing::Msf.decode(0x0000_0200), Some(0));
+    }
+
+    #[test]
+    fn msf_fields_that_are_no_address_do_not_decode() {
+        // Found by the `mmc` fuzz target: a TOC descriptor's minute 9Fh read as an LBA (265350)
+        // that writes back as 99:59:74; a second of 60 or a frame of 75 did the same.
+        for field in [0x009F_0000, 0x0064_0000, 0x0000_3C00, 0x0000_004B, 0x0100_0200] {
+            assert_eq!(Addressing::Msf.decode(field), None, "{field:08x}");
+        }
+        assert_eq!(Addressing::Msf.decode(0x0063_3B4A), Some(-151));
+        assert_eq!(Addressing::Msf.decode(0x004F_3B4A), Some(359_849));
+        assert_eq!(Addressing::Lba.decode(0xFFFF_FF6A), Some(-150));
     }
 
     #[test]

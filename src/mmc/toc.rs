@@ -100,16 +100,22 @@ impl TocRepr {
         let bytes = data.descriptors();
         let descriptors = bytes[..bytes.len().min(declared)]
             .chunks_exact(field::DESCRIPTOR_LEN)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(i, chunk)| {
                 let descriptor = TocTrackDescriptor::new_unchecked(chunk);
-                TocDescriptor {
+                // An MSF that is no CD address (mmc.md §2.4) is a malformed reply, pointed at.
+                let at = field::HEADER_END + i * field::DESCRIPTOR_LEN + field::START_ADDRESS.start;
+                let start_lba = addressing
+                    .decode(descriptor.start_address())
+                    .ok_or(CdbError::invalid_field_in_parameter_list(at as u16, None))?;
+                Ok(TocDescriptor {
                     adr: descriptor.adr(),
                     control: descriptor.control(),
                     track_number: descriptor.track_number(),
-                    start_lba: addressing.decode(descriptor.start_address()),
-                }
+                    start_lba,
+                })
             })
-            .collect();
+            .collect::<Result<_, CdbError>>()?;
         Ok(TocRepr {
             addressing,
             first: data.first(),
@@ -218,6 +224,16 @@ mod tests {
             Ok(repr.clone())
         );
         assert_eq!(repr.to_vec(), SINGLE_SESSION_MSF);
+    }
+
+    #[test]
+    fn msf_that_is_no_address_is_refused_with_a_pointer() {
+        // Reproducer of the `mmc` fuzz target (docs/fuzzing.md): descriptor 2 at 00:60:00.
+        let mut reply = SINGLE_SESSION_MSF.to_vec();
+        reply[12 + 4..12 + 8].copy_from_slice(&[0, 0, 60, 0]);
+        let error = TocRepr::parse(&Toc::new_checked(&reply[..]).unwrap(), Addressing::Msf).unwrap_err();
+        assert_eq!(error, CdbError::invalid_field_in_parameter_list(16, None));
+        assert!(TocRepr::parse(&Toc::new_checked(&reply[..]).unwrap(), Addressing::Lba).is_ok());
     }
 
     #[test]

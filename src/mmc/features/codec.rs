@@ -64,6 +64,10 @@ fn put_classes(bytes: &mut [u8], classes: &BdClasses) {
     }
 }
 
+/// The most data bytes a typed feature holds: the largest multiple of 4 an additional-length byte
+/// can give (typed layouts are written padded to 4 bytes, as MMC lays them out).
+const MAX_TYPED_DATA: usize = 252;
+
 impl Feature {
     /// Decodes the data of descriptor `d` (header included) for `code`.
     pub(super) fn decode(code: u16, d: &[u8]) -> Feature {
@@ -76,9 +80,11 @@ impl Feature {
         let data_len = d.len() - HEADER_END;
         let fixed_len = |len: usize| data_len >= len;
         let at = |range: Field| read_be(&d[range]);
+        // A typed layout keeps at most MAX_TYPED_DATA bytes, so that it writes back (its padded
+        // length must fit the additional-length byte).
         let link_sizes = || {
             let count = usize::from(d[LINK_SIZE_COUNT]);
-            d[LINK_SIZES][..count.min(data_len - 4)].to_vec()
+            d[LINK_SIZES][..count.min(data_len - 4).min(MAX_TYPED_DATA - 4)].to_vec()
         };
         let expected = match code {
             PROFILE_LIST | MULTI_READ | RESTRICTED_OVERWRITE | STOP_LONG_OPERATION | POWER_MANAGEMENT
@@ -269,7 +275,7 @@ impl Feature {
                 stream_writing: bit(b4, 0x01),
             },
             DRIVE_SERIAL_NUMBER => {
-                let serial = &d[DATA];
+                let serial = &d[DATA][..data_len.min(MAX_TYPED_DATA)];
                 let end = serial.iter().rposition(|&b| b != 0 && b != b' ').map_or(0, |i| i + 1);
                 Feature::DriveSerialNumber(serial[..end].to_vec())
             }

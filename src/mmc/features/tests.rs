@@ -376,3 +376,24 @@ fn descriptor_longer_than_the_buffer_is_a_length_error() {
         Err(CdbError::parameter_list_length())
     );
 }
+
+#[test]
+fn longest_link_size_list_and_serial_write_back() {
+    // Reproducers of the `mmc` fuzz target (docs/fuzzing.md): 251 link sizes, or a 255-byte serial
+    // number, padded to 256 data bytes on the way out, which the additional-length byte wrapped
+    // to 0; a typed feature now keeps the 252 bytes a descriptor can carry.
+    let mut links = vec![0x00, 0x21, 0x05, 0xFF, 0x00, 0x01, 0x00, 251];
+    links.extend(std::iter::repeat_n(0x10, 251));
+    let mut serial = vec![0x01, 0x08, 0x01, 0xFF];
+    serial.extend(std::iter::repeat_n(b'7', 255));
+    for bytes in [links, serial] {
+        let repr = FeatureRepr::parse(&FeatureDescriptor::new_checked(&bytes[..]).unwrap()).unwrap();
+        let emitted = repr.to_vec();
+        assert_eq!(emitted.len(), 4 + 252);
+        assert_eq!(emitted[3], 252);
+        assert_eq!(
+            FeatureRepr::parse(&FeatureDescriptor::new_checked(&emitted[..]).unwrap()),
+            Ok(repr)
+        );
+    }
+}
