@@ -6,7 +6,7 @@ use super::api_schema::{
     ApiCall, ApiExpect, ChooseMultisessionStep, EraserOp, EraserStep, ImageOp, ImageStep, RecorderStep, WriterOp,
     WriterStep,
 };
-use super::place::{Place, locate};
+use super::place::{Place, line_column, locate};
 use super::schema::{Command, MmcStep, Request, Scenario, Step};
 use crate::drive::DriveModel;
 use ron::extensions::Extensions;
@@ -87,8 +87,7 @@ pub fn load(file: &Path) -> Result<Scenario, LoadError> {
     let bytes = std::fs::read(file).map_err(|e| error(None, None, format!("cannot read: {e}")))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here");
-        let line = good.matches('\n').count() + 1;
-        let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = line_column(good, good.len());
         let byte = bytes[e.valid_up_to()];
         error(
             Some(line),

@@ -25,7 +25,8 @@ pub fn locate(text: &str, place: Place) -> Option<(usize, usize)> {
     Some(line_column(text, offset))
 }
 
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
